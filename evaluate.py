@@ -1,0 +1,137 @@
+"""Score a model on a list of MIR-1K clips with BSS Eval v3: GNSDR, GSIR, GSAR.
+
+python evaluate.py                                # data/MIR1K/test.txt, model/
+python evaluate.py --list data/MIR1K/valid.txt    # the validation clips
+Per-clip CSV and a summary JSON go to statistics/; --demo also writes the separated clips.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import multiprocessing
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from utils import SvsError, read_list, write_json
+
+SOURCES = ("vocals", "accompaniment")
+
+
+def bss_eval(accompaniment: np.ndarray, vocals: np.ndarray, accompaniment_hat: np.ndarray,
+             vocals_hat: np.ndarray, mixture: np.ndarray) -> dict[str, float]:
+    """BSS Eval v3 of both estimates and of the mixture itself; NSDR = SDR(estimate) - SDR(mixture)."""
+    from mir_eval.separation import bss_eval_sources
+
+    reference = np.stack([accompaniment, vocals])
+    sdr, sir, sar, _ = bss_eval_sources(reference, np.stack([accompaniment_hat, vocals_hat]),
+                                        compute_permutation=False)
+    sdr_mixture, _, _, _ = bss_eval_sources(reference, np.stack([mixture, mixture]), compute_permutation=False)
+    scores = {}
+    for i, source in enumerate(("accompaniment", "vocals")):
+        scores.update({f"{source}_sdr": sdr[i], f"{source}_sir": sir[i], f"{source}_sar": sar[i],
+                       f"{source}_mixture_sdr": sdr_mixture[i], f"{source}_nsdr": sdr[i] - sdr_mixture[i]})
+    return {k: float(v) for k, v in scores.items()}
+
+
+def _score_job(args: tuple) -> dict[str, float]:
+    return bss_eval(*args)
+
+
+def global_scores(rows: list[dict], sources=SOURCES) -> dict[str, dict[str, float]]:
+    """GNSDR, GSIR, GSAR: per-clip NSDR, SIR, SAR averaged with weights = clip length."""
+    weights = np.array([row["seconds"] for row in rows])
+    return {source: {name: float(np.average([row[f"{source}_{metric}"] for row in rows], weights=weights))
+                     for name, metric in (("GNSDR", "nsdr"), ("GSIR", "sir"), ("GSAR", "sar"))}
+            for source in sources}
+
+
+def format_table(scores: dict[str, dict[str, float]]) -> str:
+    lines = [f"{'source':<14}{'GNSDR':>8}{'GSIR':>8}{'GSAR':>8}"]
+    for source, values in scores.items():
+        lines.append(f"{source:<14}" + "".join(f"{values[k]:>8.2f}" for k in ("GNSDR", "GSIR", "GSAR")))
+    return "\n".join(lines)
+
+
+def evaluate(files: list[Path], model_dir: Path, mixing: str | None = None, jobs: int = 2,
+             demo_dir: Path | None = None, quiet: bool = False) -> tuple[list[dict], dict]:
+    """Separate every clip and score it; returns per-clip rows and the global scores."""
+    import progressbar
+    import soundfile as sf
+
+    from preprocess import load_mir1k_clip
+    from separator import Separator
+
+    separator = Separator(model_dir)
+    mixing = mixing or separator.config.mixing
+    rows, pending = [], []
+    context = multiprocessing.get_context("spawn")  # no fork of a process running TensorFlow
+    with context.Pool(max(1, jobs)) as pool:
+        for path in progressbar.progressbar(files, prefix="separating ") if not quiet else files:
+            mixture, accompaniment, vocals = load_mir1k_clip(path, mixing=mixing,
+                                                             sample_rate=separator.config.sample_rate)
+            if not np.any(vocals) or not np.any(accompaniment):
+                print(f"skipping {path.name}: a source is silent, BSS Eval is undefined", file=sys.stderr)
+                continue
+            stems = separator.separate(mixture, separator.config.sample_rate)
+            if demo_dir is not None:
+                demo_dir.mkdir(parents=True, exist_ok=True)
+                for name, audio in (("mono", mixture), ("src1", stems["accompaniment"]), ("src2", stems["vocals"])):
+                    sf.write(demo_dir / f"{path.stem}_{name}.wav", audio, separator.config.sample_rate)
+            rows.append({"clip": path.name, "seconds": len(mixture) / separator.config.sample_rate})
+            pending.append(pool.apply_async(_score_job, ((accompaniment, vocals, stems["accompaniment"],
+                                                          stems["vocals"], mixture),)))
+        for row, job in zip(rows, pending):
+            row.update(job.get())
+    if not rows:
+        raise SvsError("no clips were scored: the list is empty or every clip has a silent source")
+    return rows, {"mixing": mixing, "config": separator.config.to_json(), "scores": global_scores(rows)}
+
+
+def save_statistics(rows: list[dict], summary: dict, output_dir: Path, name: str) -> tuple[Path, Path]:
+    output_dir.mkdir(parents=True, exist_ok=True)
+    clips_path, summary_path = output_dir / f"{name}_clips.csv", output_dir / f"{name}_summary.json"
+    with open(clips_path, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({k: (f"{v:.4f}" if isinstance(v, float) else v) for k, v in row.items()} for row in rows)
+    write_json(summary_path, summary)
+    return clips_path, summary_path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--list", type=Path, default=Path("data/MIR1K/test.txt"), help="clip list to score")
+    parser.add_argument("--model-dir", type=Path, default=Path("model"))
+    parser.add_argument("--mixing", choices=("sum", "0db"), help="mixing rule (default: the model's)")
+    parser.add_argument("--output-dir", type=Path, default=Path("statistics"))
+    parser.add_argument("--name", help="file name stem of the statistics (default: <model>_<list>)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="BSS Eval processes")
+    parser.add_argument("--demo", type=Path, nargs="?", const=Path("demo"), help="write separated clips here")
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        files = read_list(args.list)
+        if not files:
+            raise SvsError(f"{args.list} is empty (without the test singers, use --list data/MIR1K/valid.txt)")
+        started = time.time()
+        rows, summary = evaluate(files, args.model_dir, args.mixing, args.jobs, args.demo, args.quiet)
+        summary.update(list=str(args.list), model_dir=str(args.model_dir), clips=len(rows),
+                       seconds_of_audio=float(sum(r["seconds"] for r in rows)),
+                       evaluation_seconds=round(time.time() - started, 1))
+        name = args.name or f"{args.model_dir.resolve().name}_{args.list.stem}"
+        clips_path, summary_path = save_statistics(rows, summary, args.output_dir, name)
+        print(f"{len(rows)} clips of {args.list}, mixing {summary['mixing']}, model {args.model_dir}")
+        print(format_table(summary["scores"]))
+        print(f"wrote {clips_path} and {summary_path}")
+    except SvsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

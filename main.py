@@ -1,0 +1,58 @@
+"""Separate songs into vocals and accompaniment with the trained model.
+
+python main.py                          # every .mp3 in songs/ -> demo/<name>_mono/_src1/_src2.wav
+python main.py song.flac music/ --output-dir out --stems names --format flac
+Outputs keep the input's sample rate and channels; `--sample-rate 16000 --mono` gives the
+seed's 16 kHz mono files. src1 = accompaniment, src2 = vocals, mono = the input mixture.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from separator import FORMATS, STEM_LABELS, collect_inputs, output_paths
+from utils import SvsError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("inputs", nargs="*", type=Path, help="audio files and folders (default: songs/*.mp3)")
+    parser.add_argument("--output-dir", type=Path, default=Path("demo"))
+    parser.add_argument("--model", type=Path, default=Path("model"), help="model folder (config.json + weights)")
+    parser.add_argument("--format", default="wav", choices=sorted(FORMATS), help="output format")
+    parser.add_argument("--template", default="{name}_{stem}",
+                        help="output name without extension; fields {name} (input stem) and {stem}")
+    parser.add_argument("--stems", default="seed", choices=sorted(STEM_LABELS),
+                        help="seed: mono/src1/src2; names: mixture/accompaniment/vocals")
+    parser.add_argument("--sample-rate", type=int, help="resample outputs to this rate (default: the input's)")
+    parser.add_argument("--mono", action="store_true", help="mix down to mono before separating")
+    parser.add_argument("--skip-existing", action="store_true", help="skip inputs whose outputs all exist")
+    parser.add_argument("--quiet", action="store_true")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        files = collect_inputs(args.inputs) if args.inputs else collect_inputs([Path("songs")], (".mp3",))
+        if not files:
+            raise SvsError("no audio files to separate: put songs in songs/ or name files or folders")
+        plan = output_paths(files, args.output_dir, args.template, args.format, args.stems)
+        from separator import Separator, separate_files
+        separator = Separator(args.model)
+        failures = separate_files(separator, plan, args.format, args.sample_rate, args.mono,
+                                  args.skip_existing, args.quiet)
+    except SvsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    if failures:
+        print(f"{len(failures)} of {len(files)} files failed:", file=sys.stderr)
+        for path, reason in failures:
+            print(f"  {path}: {reason}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

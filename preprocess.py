@@ -1,0 +1,177 @@
+"""Audio loading, MIR-1K mixing, STFT features and the training batch sampler."""
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import librosa
+import numpy as np
+import soundfile as sf
+
+from utils import SvsError
+
+MIXING_RULES = ("sum", "0db")
+
+
+def load_audio(path: str | os.PathLike, sample_rate: int | None = 16000, mono: bool = True
+               ) -> tuple[np.ndarray, int]:
+    """Read an audio file as float32, (samples,) when mono else (channels, samples).
+
+    libsndfile reads WAV, FLAC, OGG and MP3; anything else goes through librosa's
+    audioread fallback (ffmpeg), where one is installed. `sample_rate=None` keeps the
+    file's own rate.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise SvsError(f"{path}: not a file")
+    try:
+        data, rate = sf.read(path, dtype="float32", always_2d=True)  # (samples, channels)
+        data = data.T
+    except (sf.LibsndfileError, RuntimeError, TypeError) as error:
+        try:
+            with warnings.catch_warnings():  # librosa warns that it falls back to audioread
+                warnings.simplefilter("ignore")
+                data, rate = librosa.load(path, sr=None, mono=False)
+        except Exception:  # audioread raises a zoo of types; the libsndfile message says more
+            raise SvsError(f"{path}: cannot read audio ({error})") from None
+        data = np.atleast_2d(data).astype(np.float32)
+    if data.shape[1] == 0:
+        raise SvsError(f"{path}: no audio samples")
+    if mono:
+        data = data.mean(axis=0, keepdims=True)
+    if sample_rate is not None and rate != sample_rate:
+        data = librosa.resample(data, orig_sr=rate, target_sr=sample_rate, res_type="soxr_hq")
+        rate = sample_rate
+    return (data[0] if mono else data), rate
+
+
+def load_mir1k_clip(path: str | os.PathLike, mixing: str = "sum", sample_rate: int = 16000
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A MIR-1K clip as (mixture, accompaniment, vocals), each (samples,).
+
+    Left channel = accompaniment, right = vocals. `sum` mixes them as recorded (the seed);
+    `0db` first scales the vocals to the accompaniment's energy (Huang et al. 2014).
+    """
+    stereo, _ = load_audio(path, sample_rate=sample_rate, mono=False)
+    if stereo.shape[0] != 2:
+        raise SvsError(f"{path}: a MIR-1K clip has 2 channels, this has {stereo.shape[0]}")
+    accompaniment, vocals = stereo[0], stereo[1]
+    if mixing == "0db":
+        vocals = vocals * voice_gain_0db(accompaniment, vocals)
+    elif mixing != "sum":
+        raise SvsError(f"unknown mixing rule {mixing!r}: use one of {MIXING_RULES}")
+    return accompaniment + vocals, accompaniment, vocals
+
+
+def voice_gain_0db(accompaniment: np.ndarray, vocals: np.ndarray) -> float:
+    """The gain that gives the vocals the accompaniment's energy (1 when either is silent)."""
+    energy_vocals = float(np.sum(vocals.astype(np.float64) ** 2))
+    energy_accompaniment = float(np.sum(accompaniment.astype(np.float64) ** 2))
+    if energy_vocals == 0.0 or energy_accompaniment == 0.0:
+        return 1.0
+    return float(np.sqrt(energy_accompaniment / energy_vocals))
+
+
+def stft(waveform: np.ndarray, n_fft: int = 1024, hop_length: int = 256) -> np.ndarray:
+    """Complex spectrogram, time-major: (frames, n_fft // 2 + 1)."""
+    return librosa.stft(waveform, n_fft=n_fft, hop_length=hop_length).T
+
+
+def istft(spectrogram: np.ndarray, hop_length: int = 256, length: int | None = None) -> np.ndarray:
+    """Inverse of `stft`: (frames, bins) complex -> (samples,)."""
+    return librosa.istft(spectrogram.T, hop_length=hop_length, length=length)
+
+
+def magnitude_phase(spectrogram: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return np.abs(spectrogram), np.angle(spectrogram)
+
+
+@dataclass
+class Augmentation:
+    """Mixing augmentation for training (Huang et al.'s circular shift, generalised).
+
+    remix_probability: chance that the accompaniment comes from another clip than the vocals;
+    independent offsets of voice and accompaniment inside a clip play the circular shift;
+    voice_gain_db: the voice-to-accompaniment level is moved by up to this many dB;
+    level_db: (low, high) overall input level change, so the model meets quiet and loud songs.
+    """
+    remix_probability: float = 0.5
+    voice_gain_db: float = 5.0
+    level_db: tuple[float, float] = (-30.0, 6.0)
+
+
+class BatchSampler:
+    """Random training windows from clips held in memory as complex spectrograms.
+
+    Each batch picks a random clip and a random window of `frames` frames per example
+    (the seed's sampler). With an `Augmentation`, voice and accompaniment windows are
+    drawn independently and remixed in the STFT domain, which is exact by linearity.
+    """
+
+    def __init__(self, files: Sequence[str | os.PathLike], mixing: str = "sum", n_fft: int = 1024,
+                 hop_length: int = 256, sample_rate: int = 16000, progress: bool = False):
+        if not files:
+            raise SvsError("no clips to sample from: the clip list is empty")
+        self.accompaniment: list[np.ndarray] = []  # each (frames, bins) complex64
+        self.vocals: list[np.ndarray] = []
+        iterator = files
+        if progress:
+            import progressbar
+            iterator = progressbar.progressbar(files, prefix="loading clips ")
+        for path in iterator:
+            _, accompaniment, vocals = load_mir1k_clip(path, mixing=mixing, sample_rate=sample_rate)
+            self.accompaniment.append(stft(accompaniment, n_fft, hop_length).astype(np.complex64))
+            self.vocals.append(stft(vocals, n_fft, hop_length).astype(np.complex64))
+        self.num_bins = n_fft // 2 + 1
+
+    @property
+    def nbytes(self) -> int:
+        return sum(a.nbytes + v.nbytes for a, v in zip(self.accompaniment, self.vocals))
+
+    @property
+    def num_frames(self) -> int:
+        return sum(len(a) for a in self.accompaniment)
+
+    def magnitude_frames(self, max_frames: int | None = None) -> np.ndarray:
+        """Mixture magnitudes of all clips stacked, (frames, bins): for feature statistics."""
+        mixture = np.concatenate([np.abs(a + v) for a, v in zip(self.accompaniment, self.vocals)])
+        return mixture[:max_frames]
+
+    @staticmethod
+    def _window(spectrogram: np.ndarray, start: int, frames: int) -> np.ndarray:
+        window = spectrogram[start:start + frames]
+        if len(window) < frames:  # a clip shorter than the window is zero-padded
+            window = np.pad(window, ((0, frames - len(window)), (0, 0)))
+        return window
+
+    def sample(self, batch_size: int, frames: int, rng: np.random.Generator,
+               augmentation: Augmentation | None = None
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """One batch: (mixture, accompaniment, vocals) magnitudes, each (batch, frames, bins),
+        and the input level, (batch,): the model sees `level * mixture`, targets stay unscaled."""
+        shape = (batch_size, frames, self.num_bins)
+        mixture, accompaniment, vocals = (np.empty(shape, np.float32) for _ in range(3))
+        level = np.ones(batch_size, np.float32)
+        count = len(self.vocals)
+        for b in range(batch_size):
+            voice_clip = int(rng.integers(count))
+            voice_start = int(rng.integers(max(1, len(self.vocals[voice_clip]) - frames + 1)))
+            accompaniment_clip, accompaniment_start = voice_clip, voice_start
+            voice_gain = accompaniment_gain = 1.0
+            if augmentation is not None:
+                if rng.random() < augmentation.remix_probability:
+                    accompaniment_clip = int(rng.integers(count))
+                accompaniment_start = int(rng.integers(
+                    max(1, len(self.accompaniment[accompaniment_clip]) - frames + 1)))
+                shift_db = rng.uniform(-augmentation.voice_gain_db, augmentation.voice_gain_db)
+                voice_gain = 10 ** (shift_db / 40)
+                accompaniment_gain = 1 / voice_gain
+                level[b] = 10 ** (rng.uniform(*augmentation.level_db) / 20)
+            v = voice_gain * self._window(self.vocals[voice_clip], voice_start, frames)
+            a = accompaniment_gain * self._window(
+                self.accompaniment[accompaniment_clip], accompaniment_start, frames)
+            mixture[b], accompaniment[b], vocals[b] = np.abs(a + v), np.abs(a), np.abs(v)
+        return mixture, accompaniment, vocals, level

@@ -1,0 +1,42 @@
+import json
+
+import download
+from utils import read_list
+
+
+def songs(paths):
+    return {download.song_of(p)[1] for p in paths}
+
+
+def test_songs_split_keeps_songs_whole(mir1k, tmp_path):
+    lists = download.write_split(mir1k, "songs", tmp_path)
+    parts = [songs(lists[k]) for k in ("train", "valid", "test")]
+    assert sum(map(len, parts)) == len(set().union(*parts)) == 7  # no song in two lists
+    assert sum(len(v) for v in lists.values()) == 14
+    assert json.loads((tmp_path / "split.json").read_text())["mixing"] == "sum"
+    assert read_list(tmp_path / "train.txt") == [p.resolve() for p in lists["train"]]
+
+
+def test_huang2014_trains_on_abjones_and_amy(mir1k, tmp_path):
+    lists = download.write_split(mir1k, "huang2014", tmp_path)
+    train_singers = {download.song_of(p)[0] for p in lists["train"] + lists["valid"]}
+    assert train_singers == {"abjones", "amy"}
+    assert {download.song_of(p)[0] for p in lists["test"]} == {"Ani"}
+    assert not songs(lists["train"]) & songs(lists["valid"])
+    assert json.loads((tmp_path / "split.json").read_text())["mixing"] == "0db"
+
+
+def test_missing_test_singers_give_an_empty_test_list(mir1k, tmp_path, capsys):
+    partial = tmp_path / "MIR-1K" / "Wavfile"
+    partial.mkdir(parents=True)
+    for clip in (mir1k / "Wavfile").glob("a*.wav"):
+        (partial / clip.name).symlink_to(clip)
+    assert download.main(["--source", str(tmp_path), "--split", "huang2014", "--output", str(tmp_path / "l")]) == 0
+    assert (tmp_path / "l" / "test.txt").read_text() == ""
+    assert "test singers are not" in capsys.readouterr().out
+
+
+def test_dev_split_is_singer_independent(mir1k, tmp_path):
+    lists = download.write_split(mir1k, "dev-amy", tmp_path)
+    assert {download.song_of(p)[0] for p in lists["train"]} == {"amy"}
+    assert {download.song_of(p)[0] for p in lists["valid"]} == {"abjones"}

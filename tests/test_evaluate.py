@@ -1,0 +1,46 @@
+import json
+
+import numpy as np
+import pytest
+
+import evaluate
+from conftest import synthetic_sources
+
+
+def test_mixture_as_estimate_has_zero_nsdr_and_truth_scores_higher():
+    accompaniment, vocals = synthetic_sources(2.0, 4)
+    mixture = accompaniment + vocals
+    as_mixture = evaluate.bss_eval(accompaniment, vocals, mixture, mixture, mixture)
+    assert as_mixture["vocals_nsdr"] == pytest.approx(0, abs=1e-6)
+    assert as_mixture["accompaniment_nsdr"] == pytest.approx(0, abs=1e-6)
+    noise = 1e-3 * np.random.default_rng(0).standard_normal(len(mixture))
+    near_truth = evaluate.bss_eval(accompaniment, vocals, accompaniment + noise, vocals - noise, mixture)
+    assert near_truth["vocals_nsdr"] > 20 and near_truth["accompaniment_nsdr"] > 20
+
+
+def test_global_scores_weight_by_length():
+    rows = [{"seconds": 1.0, "vocals_nsdr": 0.0, "vocals_sir": 1.0, "vocals_sar": 2.0},
+            {"seconds": 3.0, "vocals_nsdr": 4.0, "vocals_sir": 5.0, "vocals_sar": 6.0}]
+    scores = evaluate.global_scores(rows, sources=("vocals",))
+    assert scores["vocals"] == {"GNSDR": 3.0, "GSIR": 4.0, "GSAR": 5.0}
+
+
+def test_evaluate_cli_writes_statistics(tiny_model, lists, tmp_path, capsys):
+    code = evaluate.main(["--list", str(lists / "valid.txt"), "--model-dir", str(tiny_model),
+                          "--output-dir", str(tmp_path), "--name", "run", "--jobs", "2", "--quiet",
+                          "--demo", str(tmp_path / "demo")])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "GNSDR" in out and "vocals" in out
+    summary = json.loads((tmp_path / "run_summary.json").read_text())
+    assert summary["mixing"] == "0db" and summary["clips"] == len((lists / "valid.txt").read_text().split())
+    assert set(summary["scores"]) == {"vocals", "accompaniment"}
+    assert "hidden_size" in summary["config"]
+    assert (tmp_path / "run_clips.csv").read_text().count("\n") == summary["clips"] + 1
+    assert len(list((tmp_path / "demo").glob("*_src2.wav"))) == summary["clips"]
+
+
+def test_empty_list_is_a_clear_error(tmp_path, capsys):
+    (tmp_path / "test.txt").write_text("")
+    assert evaluate.main(["--list", str(tmp_path / "test.txt")]) == 1
+    assert "empty" in capsys.readouterr().err

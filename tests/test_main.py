@@ -1,0 +1,86 @@
+import numpy as np
+import pytest
+import soundfile as sf
+
+import main
+from conftest import SAMPLE_RATE, synthetic_sources
+from separator import Separator, collect_inputs, output_paths
+from utils import SvsError
+
+
+def song(seconds=2.0, seed=5):
+    accompaniment, vocals = synthetic_sources(seconds, seed)
+    return accompaniment + vocals
+
+
+def test_main_on_mp3_writes_three_files_of_input_length(tiny_model, tmp_path):
+    sf.write(tmp_path / "tune.mp3", np.stack([song(), song()], axis=1) * 0.5, 44100)
+    frames = sf.info(tmp_path / "tune.mp3").frames
+    out = tmp_path / "out"
+    assert main.main([str(tmp_path / "tune.mp3"), "--output-dir", str(out), "--model", str(tiny_model),
+                      "--quiet"]) == 0
+    for stem in ("mono", "src1", "src2"):
+        info = sf.info(out / f"tune_{stem}.wav")
+        assert (info.frames, info.samplerate, info.channels) == (frames, 44100, 2)
+    assert main.main([str(tmp_path / "tune.mp3"), "--output-dir", str(out / "seed"), "--model", str(tiny_model),
+                      "--sample-rate", "16000", "--mono", "--quiet"]) == 0
+    info = sf.info(out / "seed" / "tune_src2.wav")
+    assert (info.samplerate, info.channels) == (16000, 1)
+    assert abs(info.frames - frames * 16000 / 44100) <= 1
+
+
+@pytest.mark.parametrize("rate,channels", [(16000, 1), (44100, 2), (8000, 1), (96000, 3)])
+def test_stems_add_back_to_input(tiny_model, rate, channels):
+    separator = Separator(tiny_model)
+    t = np.arange(int(1.5 * rate)) / rate
+    waveform = np.stack([np.sin(2 * np.pi * (220 + 50 * c) * t) * 0.3 for c in range(channels)]).astype(np.float32)
+    waveform = waveform[0] if channels == 1 else waveform
+    stems = separator.separate(waveform, rate)
+    assert stems["vocals"].shape == stems["accompaniment"].shape == waveform.shape
+    np.testing.assert_allclose(stems["vocals"] + stems["accompaniment"], waveform, atol=1e-5)
+    assert 0 < np.abs(stems["vocals"]).max()  # the mask is not trivially all-accompaniment
+
+
+def test_bad_inputs_are_reported_and_the_batch_goes_on(tiny_model, tmp_path, capsys):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    sf.write(inputs / "good.wav", song(), SAMPLE_RATE)
+    (inputs / "empty.wav").write_bytes(b"")
+    (inputs / "text.mp3").write_text("this is not audio")
+    (inputs / "folder.flac").mkdir()
+    sf.write(inputs / "tiny.wav", np.zeros(100, np.float32), SAMPLE_RATE)
+    sf.write(inputs / "nan.wav", np.full(4000, np.nan, np.float32), SAMPLE_RATE, subtype="FLOAT")
+    out = tmp_path / "out"
+    code = main.main([str(inputs), str(inputs / "folder.flac"), "--output-dir", str(out),
+                      "--model", str(tiny_model), "--quiet"])
+    assert code == 1
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    for name in ("empty.wav", "text.mp3", "folder.flac", "tiny.wav", "nan.wav"):
+        assert name in captured.out
+    assert "5 of 6 files failed" in captured.err
+    assert sorted(p.name for p in out.iterdir()) == ["good_mono.wav", "good_src1.wav", "good_src2.wav"]
+
+
+def test_output_collisions_are_refused_before_work(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    files = [tmp_path / "a" / "x.wav", tmp_path / "b" / "x.mp3"]
+    with pytest.raises(SvsError, match="both write"):
+        output_paths(files, tmp_path / "out")
+    with pytest.raises(SvsError, match="overwrite an input"):
+        output_paths([tmp_path / "x_src1.wav", tmp_path / "x.wav"], tmp_path, fmt="wav")
+    plan = output_paths(files[:1], tmp_path / "out", template="{name}/{stem}", fmt="flac", labels="names")
+    assert plan[files[0]]["vocals"] == tmp_path / "out" / "x" / "vocals.flac"
+
+
+def test_skip_existing_and_folder_collection(tiny_model, tmp_path):
+    sf.write(tmp_path / "s.wav", song(), SAMPLE_RATE)
+    (tmp_path / "notes.txt").write_text("ignored")
+    assert collect_inputs([tmp_path]) == [tmp_path / "s.wav"]
+    out = tmp_path / "out"
+    args = [str(tmp_path / "s.wav"), "--output-dir", str(out), "--model", str(tiny_model), "--quiet"]
+    assert main.main(args) == 0
+    before = (out / "s_src2.wav").stat().st_mtime_ns
+    assert main.main(args + ["--skip-existing"]) == 0
+    assert (out / "s_src2.wav").stat().st_mtime_ns == before

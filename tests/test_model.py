@@ -1,0 +1,44 @@
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from model import Config, build_model, load_model, recipe_config, save_model, separation_loss
+from utils import SvsError
+
+
+@pytest.mark.parametrize("features", ["raw", "log"])
+def test_masked_outputs_sum_to_mixture(features):
+    model = build_model(Config(num_layers=2, hidden_size=16, features=features))
+    magnitude = np.abs(np.random.default_rng(0).standard_normal((2, 7, 513))).astype(np.float32)
+    accompaniment, vocals = model(magnitude)
+    assert accompaniment.shape == vocals.shape == (2, 7, 513)
+    np.testing.assert_allclose(accompaniment + vocals, magnitude, rtol=1e-4, atol=1e-5)
+
+
+def test_chunks_with_carried_state_equal_one_piece():
+    model = build_model(Config(num_layers=2, hidden_size=16, features="log"))
+    magnitude = np.abs(np.random.default_rng(1).standard_normal((1, 30, 513))).astype(np.float32)
+    _, whole, _ = model.masks(magnitude)
+    _, first, states = model.masks(magnitude[:, :13])
+    _, second, _ = model.masks(magnitude[:, 13:], states)
+    np.testing.assert_allclose(np.concatenate([first, second], axis=1), whole, rtol=1e-4, atol=1e-6)
+
+
+def test_save_and_load_rebuild_from_config(tmp_path):
+    model = build_model(recipe_config("context", num_layers=1, hidden_size=12))
+    model.set_feature_statistics(np.abs(np.random.default_rng(2).standard_normal((50, 513))))
+    save_model(model, tmp_path)
+    loaded = load_model(tmp_path)
+    assert loaded.config == model.config
+    magnitude = np.ones((1, 4, 513), np.float32)
+    np.testing.assert_allclose(loaded(magnitude)[1], model(magnitude)[1], rtol=1e-6)
+    with pytest.raises(SvsError, match="no model"):
+        load_model(tmp_path / "missing")
+
+
+def test_discriminative_term_rewards_separating_sources():
+    accompaniment, vocals = tf.ones((1, 2, 3)), tf.zeros((1, 2, 3))
+    plain = separation_loss(accompaniment, vocals, accompaniment * 0.5, vocals)
+    discriminative = separation_loss(accompaniment, vocals, accompaniment * 0.5, vocals, 0.05)
+    assert float(plain) == pytest.approx(0.25)
+    assert float(discriminative) == pytest.approx(0.25 - 0.05 * (1 + 0.25))

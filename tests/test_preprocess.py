@@ -1,0 +1,54 @@
+import numpy as np
+import pytest
+import soundfile as sf
+
+from conftest import SAMPLE_RATE, synthetic_sources, write_clip
+from preprocess import Augmentation, BatchSampler, istft, load_audio, load_mir1k_clip, stft
+from utils import SvsError
+
+
+def test_stft_round_trip_and_shape():
+    accompaniment, vocals = synthetic_sources(1.3, 1)
+    mixture = accompaniment + vocals
+    spectrogram = stft(mixture)
+    assert spectrogram.shape == (1 + len(mixture) // 256, 513)  # (frames, bins)
+    restored = istft(spectrogram, length=len(mixture))
+    assert np.max(np.abs(restored - mixture)) < 1e-5
+
+
+def test_mir1k_clip_channels_and_mixing(tmp_path):
+    path = write_clip(tmp_path / "amy_1_01.wav", 1.0, 3)
+    mixture, accompaniment, vocals = load_mir1k_clip(path, "sum")
+    left_right, _ = load_audio(path, sample_rate=None, mono=False)
+    np.testing.assert_array_equal(accompaniment, left_right[0])  # left = accompaniment
+    np.testing.assert_array_equal(vocals, left_right[1])
+    np.testing.assert_allclose(mixture, accompaniment + vocals)
+    mixture, accompaniment, vocals = load_mir1k_clip(path, "0db")
+    assert np.sum(vocals**2) == pytest.approx(np.sum(accompaniment**2), rel=1e-4)
+    np.testing.assert_allclose(mixture, accompaniment + vocals)
+    with pytest.raises(SvsError):
+        load_mir1k_clip(path, "loud")
+
+
+def test_load_audio_resamples_and_rejects_non_audio(tmp_path):
+    sf.write(tmp_path / "a.flac", np.zeros((44100, 2), np.float32), 44100)
+    audio, rate = load_audio(tmp_path / "a.flac")
+    assert rate == SAMPLE_RATE and audio.shape == (SAMPLE_RATE,)
+    (tmp_path / "b.wav").write_text("not audio")
+    with pytest.raises(SvsError, match="b.wav"):
+        load_audio(tmp_path / "b.wav")
+
+
+def test_sampler_shapes_and_augmentation(mir1k):
+    files = sorted((mir1k / "Wavfile").glob("amy_*.wav"))
+    sampler = BatchSampler(files, mixing="0db")
+    rng = np.random.default_rng(0)
+    mixture, accompaniment, vocals, level = sampler.sample(64, 10, rng)
+    assert mixture.shape == accompaniment.shape == vocals.shape == (64, 10, 513)
+    assert np.all(level == 1)
+    # without augmentation the mixture magnitude is that of a real clip window's sum
+    assert np.all(mixture <= accompaniment + vocals + 1e-4)
+    # windows longer than a clip are zero-padded, and augmentation draws input levels
+    mixture, _, _, level = sampler.sample(3, 200, rng, Augmentation(level_db=(-30, -20)))
+    assert mixture.shape == (3, 200, 513)
+    assert np.all((level > 10 ** (-30 / 20) - 1e-6) & (level < 10 ** (-20 / 20) + 1e-6))

@@ -1,0 +1,52 @@
+import csv
+
+import numpy as np
+
+import train
+from conftest import TINY
+from model import CHECKPOINT_DIR, load_config, load_model, recipe_config
+from utils import read_list
+
+
+def steps_in_log(model_dir):
+    with open(model_dir / train.LOG_FILE) as handle:
+        return [int(row["step"]) for row in csv.DictReader(handle)]
+
+
+def test_train_checkpoints_loads_back_and_resumes(lists, tmp_path):
+    model_dir = tmp_path / "model"
+    files, valid = read_list(lists / "train.txt"), read_list(lists / "valid.txt")
+    config = recipe_config("seed", **TINY, iterations=10)
+    state = train.train(config, files, valid, model_dir, quiet=True, figure=tmp_path / "curve.png")
+    assert state["step"] == 10
+    for name in ("config.json", "model.weights.h5", f"{CHECKPOINT_DIR}/state.json", f"{CHECKPOINT_DIR}/optimizer.npz"):
+        assert (model_dir / name).is_file(), name
+    assert (tmp_path / "curve.png").stat().st_size > 0
+    assert load_config(model_dir) == config
+    before = load_model(model_dir)
+
+    config.iterations = 20
+    state = train.train(config, files, valid, model_dir, resume=True, quiet=True)
+    assert state["step"] == 20
+    assert steps_in_log(model_dir) == list(range(1, 21))  # continued from 10, not from 0
+    after = load_model(model_dir)
+    changed = [not np.allclose(a, b) for a, b in zip(before.get_weights(), after.get_weights())]
+    assert any(changed)
+
+
+def test_cli_resume_keeps_saved_config(lists, tmp_path):
+    model_dir = tmp_path / "m"
+    common = ["--train-list", str(lists / "train.txt"), "--valid-list", str(lists / "valid.txt"),
+              "--model-dir", str(model_dir), "--figure", str(tmp_path / "f.png"), "--quiet"]
+    tiny = ["--num-layers", "1", "--hidden-size", "8", "--frames", "6", "--batch-size", "2"]
+    assert train.main(common + tiny + ["--iterations", "3", "--recipe", "seed"]) == 0
+    assert load_config(model_dir).mixing == "0db"  # from the huang2014 split.json
+    assert train.main(common + ["--resume", "--iterations", "5"]) == 0
+    assert steps_in_log(model_dir) == [1, 2, 3, 4, 5]
+    assert load_config(model_dir).hidden_size == 8
+
+
+def test_resume_without_checkpoint_is_a_clear_error(lists, tmp_path, capsys):
+    code = train.main(["--resume", "--model-dir", str(tmp_path / "none"), "--train-list", str(lists / "train.txt")])
+    assert code == 1
+    assert "nothing to resume" in capsys.readouterr().err

@@ -1,0 +1,104 @@
+"""Small shared helpers: the user-facing error type, atomic writes, list files, plots."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable
+
+
+class SvsError(Exception):
+    """A failure the user can fix; the message says what to do. Scripts print it without a traceback."""
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+    """Write `text` to `path` through a temporary file, so readers never see half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_json(path: str | os.PathLike, data: Any) -> None:
+    atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+def read_json(path: str | os.PathLike) -> Any:
+    with open(path) as handle:
+        return json.load(handle)
+
+
+def write_list(path: str | os.PathLike, files: Iterable[str | os.PathLike]) -> None:
+    """Write a clip list: one path per line, relative to the list's own folder."""
+    base = Path(path).resolve().parent
+    lines = [os.path.relpath(Path(f).resolve(), base) for f in files]
+    atomic_write_text(path, "".join(line + "\n" for line in lines))
+
+
+def read_list(path: str | os.PathLike) -> list[Path]:
+    """Read a clip list written by `write_list`; paths come back absolute."""
+    path = Path(path)
+    if not path.is_file():
+        raise SvsError(f"clip list {path} not found: run `python download.py` first (or pass --list)")
+    base = path.resolve().parent
+    return [(base / line.strip()).resolve() for line in path.read_text().splitlines() if line.strip()]
+
+
+def read_training_log(path: str | os.PathLike) -> list[dict[str, float]]:
+    """Rows of the CSV log that train.py writes: step, train_loss, valid_loss (empty when not measured)."""
+    with open(path, newline="") as handle:
+        return [{k: float(v) if v not in ("", None) else float("nan") for k, v in row.items()}
+                for row in csv.DictReader(handle)]
+
+
+def plot_training_curve(log_path: str | os.PathLike, figure_path: str | os.PathLike) -> Path:
+    """Plot train and valid loss against step from the CSV log into a PNG."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    rows = read_training_log(log_path)
+    if not rows:
+        raise SvsError(f"{log_path} has no rows yet: train first")
+    step = np.array([r["step"] for r in rows])
+    train = np.array([r["train_loss"] for r in rows])
+    valid = np.array([r["valid_loss"] for r in rows])
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.plot(step, train, lw=0.6, alpha=0.8, label="train (batch)")
+    has_valid = ~np.isnan(valid)
+    if has_valid.any():
+        ax.plot(step[has_valid], valid[has_valid], "o-", ms=2, lw=1.2, label="valid (batch)")
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss")
+    ax.set_yscale("log")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    figure_path = Path(figure_path)
+    figure_path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(figure_path, dpi=120)
+    plt.close(fig)
+    return figure_path
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Plot the training curve from train.py's CSV log.")
+    parser.add_argument("--log", default="model/train_log.csv", help="CSV log written by train.py")
+    parser.add_argument("--output", default="figures/training_loss.png", help="PNG to write")
+    args = parser.parse_args()
+    print(f"wrote {plot_training_curve(args.log, args.output)}")
+
+
+if __name__ == "__main__":
+    main()

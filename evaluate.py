@@ -24,8 +24,11 @@ SOURCES = ("vocals", "accompaniment")
 def bss_eval(accompaniment: np.ndarray, vocals: np.ndarray, accompaniment_hat: np.ndarray,
              vocals_hat: np.ndarray, mixture: np.ndarray) -> dict[str, float]:
     """BSS Eval v3 of both estimates and of the mixture itself; NSDR = SDR(estimate) - SDR(mixture)."""
+    import warnings
+
     from mir_eval.separation import bss_eval_sources
 
+    warnings.filterwarnings("ignore", category=FutureWarning, module="mir_eval")  # deprecated in 0.8, fine <0.9
     reference = np.stack([accompaniment, vocals])
     sdr, sir, sar, _ = bss_eval_sources(reference, np.stack([accompaniment_hat, vocals_hat]),
                                         compute_permutation=False)

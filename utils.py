@@ -14,8 +14,11 @@ class SvsError(Exception):
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> None:
-    """Write `text` to `path` through a temporary file, so readers never see half a file."""
+    """Write `text` to `path` through a temporary file, so readers never see half a file.
+    A file that already holds `text` is not touched."""
     path = Path(path)
+    if path.is_file() and path.read_text() == text:
+        return  # unchanged: leave the file (and its timestamp) alone
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

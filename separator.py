@@ -16,7 +16,6 @@ from pathlib import Path
 import numpy as np
 
 from model import load_model
-from preprocess import istft, stft
 from utils import SvsError
 
 STEMS = ("vocals", "accompaniment")
@@ -62,62 +61,221 @@ class Separator:
     def separate(self, waveform: np.ndarray, sample_rate: int) -> dict[str, np.ndarray]:
         """(samples,) or (channels, samples) at any rate -> {"vocals", "accompaniment"}, each the
         input's shape and rate; vocals + accompaniment == waveform up to float rounding."""
-        import librosa
-
-        config = self.config
         waveform = np.asarray(waveform, dtype=np.float32)
         if waveform.ndim not in (1, 2) or waveform.shape[-1] == 0:
             raise SvsError(f"expected (samples,) or (channels, samples) audio, got shape {waveform.shape}")
-        if not np.all(np.isfinite(waveform)):
-            raise SvsError("audio contains NaN or infinite samples")
-        if waveform.shape[-1] < config.n_fft * sample_rate / config.sample_rate:
-            raise SvsError(f"audio is shorter than one STFT frame "
-                           f"({waveform.shape[-1]} samples at {sample_rate} Hz)")
-        channels = np.atleast_2d(waveform)  # (channels, samples)
-        mono = channels.mean(axis=0)
-        if sample_rate != config.sample_rate:
-            mono = librosa.resample(mono, orig_sr=sample_rate, target_sr=config.sample_rate, res_type="soxr_hq")
-        mixture = stft(mono, config.n_fft, config.hop_length)  # (frames, bins)
-        mask, _ = self.vocals_mask(np.abs(mixture))
-        if sample_rate == config.sample_rate:
-            spectrograms = [mixture] if waveform.ndim == 1 else [
-                stft(c, config.n_fft, config.hop_length) for c in channels]
-            hop_length, channel_mask = config.hop_length, mask
-        else:
-            hop_length = max(1, round(config.hop_length * sample_rate / config.sample_rate))
-            n_fft = 2 * round(config.n_fft * sample_rate / config.sample_rate / 2)
-            spectrograms = [stft(c, n_fft, hop_length) for c in channels]
-            channel_mask = self.resample_mask(mask, len(spectrograms[0]), hop_length, n_fft, sample_rate)
-        length = channels.shape[-1]
-        vocals = np.stack([istft(channel_mask * s, hop_length, length) for s in spectrograms])
-        accompaniment = channels - vocals  # the complementary mask, exactly
+        channels = np.atleast_2d(waveform)
+        stream = SeparationStream(self, sample_rate, channels.shape[0])
+        parts = [stream.feed(channels), stream.finish()]
+        vocals = np.concatenate([p[0] for p in parts], axis=-1)
+        accompaniment = np.concatenate([p[1] for p in parts], axis=-1)
         if waveform.ndim == 1:
             vocals, accompaniment = vocals[0], accompaniment[0]
-        return {"vocals": vocals.astype(np.float32), "accompaniment": accompaniment.astype(np.float32)}
+        return {"vocals": vocals, "accompaniment": accompaniment}
 
-    def resample_mask(self, mask: np.ndarray, frames: int, hop_length: int, n_fft: int,
-                      sample_rate: int) -> np.ndarray:
-        """Map a (frames16k, bins16k) mask onto another STFT grid by linear interpolation
-        in seconds and hertz; bins above the model's Nyquist get the frame's 4-8 kHz mean."""
-        config = self.config
-        model_times = np.arange(len(mask)) * config.hop_length / config.sample_rate
-        times = np.arange(frames) * hop_length / sample_rate
-        index = np.interp(times, model_times, np.arange(len(mask)))
-        low = np.floor(index).astype(int)
-        high = np.minimum(low + 1, len(mask) - 1)
-        weight = (index - low)[:, None]
-        in_time = (1 - weight) * mask[low] + weight * mask[high]  # (frames, bins16k)
-        model_freqs = np.arange(config.num_bins) * config.sample_rate / config.n_fft
-        freqs = np.arange(n_fft // 2 + 1) * sample_rate / n_fft
-        below = freqs <= config.sample_rate / 2
-        index = np.interp(freqs[below], model_freqs, np.arange(config.num_bins))
-        low = np.floor(index).astype(int)
-        high = np.minimum(low + 1, config.num_bins - 1)
-        weight = index - low
-        result = np.empty((frames, len(freqs)), np.float32)
-        result[:, below] = (1 - weight) * in_time[:, low] + weight * in_time[:, high]
-        result[:, ~below] = in_time[:, model_freqs >= TOP_BAND_HZ].mean(axis=1, keepdims=True)
+
+def _take(buffer: np.ndarray, start: int, a: int, b: int) -> np.ndarray:
+    """Samples [a, b) of a buffer whose first sample has global index `start`; zeros outside it."""
+    out = np.zeros(buffer.shape[:-1] + (b - a,), np.float32)
+    lo, hi = max(a, start), min(b, start + buffer.shape[-1])
+    if hi > lo:
+        out[..., lo - a:hi - a] = buffer[..., lo - start:hi - start]
+    return out
+
+
+def _overlap_add(frames: np.ndarray, hop: int) -> np.ndarray:
+    """(..., n_fft, count) frames with n_fft a multiple of hop -> (..., (count - 1) * hop + n_fft) signal."""
+    n_fft, count = frames.shape[-2], frames.shape[-1]
+    pieces = n_fft // hop
+    out = np.zeros(frames.shape[:-2] + ((count - 1) * hop + n_fft,), np.float32)
+    for q in range(pieces):
+        piece = frames[..., q * hop:(q + 1) * hop, :]  # (..., hop, count)
+        out[..., q * hop:q * hop + count * hop] += np.swapaxes(piece, -1, -2).reshape(frames.shape[:-2] + (-1,))
+    return out
+
+
+class SeparationStream:
+    """Separates audio pushed in blocks of any size, with the same result as one piece.
+
+    The model runs on 16 kHz mono (resampled by a streaming soxr resampler); its GRU states
+    carry from block to block. Each input channel gets its own centred STFT at the input rate
+    (hop scaled to the same 16 ms; n_fft = 4 hops), masked with the model's vocals mask mapped
+    onto that grid by linear interpolation in seconds and hertz. Above 8 kHz, where the model
+    sees nothing, a frame's mask is the mean of its 4-8 kHz band. The accompaniment is the
+    input minus the vocals, so the stems always add back to the input.
+    """
+
+    def __init__(self, separator: Separator, sample_rate: int, channels: int):
+        import scipy.signal
+        import soxr
+
+        config = separator.config
+        if sample_rate < 1000:
+            raise SvsError(f"sample rate {sample_rate} Hz is too low to separate")
+        self.separator, self.rate, self.channels = separator, sample_rate, channels
+        self.hop16, self.n_fft16 = config.hop_length, config.n_fft
+        self.rate16 = config.sample_rate
+        if sample_rate == config.sample_rate:
+            self.hop, self.n_fft = config.hop_length, config.n_fft
+        else:
+            self.hop = max(1, round(config.hop_length * sample_rate / config.sample_rate))
+            self.n_fft = (config.n_fft // config.hop_length) * self.hop
+        self.window = scipy.signal.get_window("hann", self.n_fft, fftbins=True).astype(np.float32)
+        self.resampler = None if sample_rate == self.rate16 else soxr.ResampleStream(
+            sample_rate, self.rate16, 1, dtype="float32", quality="HQ")
+        # mask interpolation in frequency, fixed for the stream
+        model_freqs = np.arange(config.num_bins) * self.rate16 / self.n_fft16
+        freqs = np.arange(self.n_fft // 2 + 1) * sample_rate / self.n_fft
+        self.below = freqs <= self.rate16 / 2
+        index = np.interp(freqs[self.below], model_freqs, np.arange(config.num_bins))
+        self.freq_low = np.floor(index).astype(int)
+        self.freq_high = np.minimum(self.freq_low + 1, config.num_bins - 1)
+        self.freq_weight = (index - self.freq_low).astype(np.float32)
+        self.top_band = model_freqs >= TOP_BAND_HZ
+        # buffers, each with the global index of its first element
+        self.native, self.native_start, self.native_total = np.zeros((channels, 0), np.float32), 0, 0
+        self.mono16, self.mono16_start, self.mono16_total = np.zeros(0, np.float32), 0, 0
+        self.masks, self.masks_start, self.frames16 = np.zeros((0, config.num_bins), np.float32), 0, 0
+        self.ola, self.ola_start = np.zeros((channels, 0), np.float32), 0
+        self.states = None
+        self.frames = 0   # input-rate frames done
+        self.emitted = 0  # samples returned so far
+        self.finished = False
+
+    def feed(self, block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Push (channels, samples); returns the (vocals, accompaniment) samples now final."""
+        block = np.asarray(block, np.float32)
+        if block.ndim != 2 or block.shape[0] != self.channels:
+            raise SvsError(f"expected blocks of shape ({self.channels}, samples), got {block.shape}")
+        if not np.all(np.isfinite(block)):
+            raise SvsError("audio contains NaN or infinite samples")
+        self.native = np.concatenate([self.native, block], axis=1)
+        self.native_total += block.shape[1]
+        mono = block.mean(axis=0)
+        if self.resampler is not None:
+            mono = self.resampler.resample_chunk(mono, last=False)
+        self._add16(mono)
+        return self._advance(final=False)
+
+    def finish(self) -> tuple[np.ndarray, np.ndarray]:
+        """End of input: returns the remaining samples."""
+        if self.native_total < self.n_fft:
+            raise SvsError(f"audio is shorter than one STFT frame ({self.native_total} samples at {self.rate} Hz)")
+        if self.resampler is not None:
+            self._add16(self.resampler.resample_chunk(np.zeros(0, np.float32), last=True))
+        self.finished = True
+        return self._advance(final=True)
+
+    def _add16(self, mono: np.ndarray) -> None:
+        self.mono16 = np.concatenate([self.mono16, mono.astype(np.float32)])
+        self.mono16_total += len(mono)
+
+    def _complete_frames(self, total: int, hop: int, n_fft: int, final: bool) -> int:
+        """How many centred frames are computable from `total` samples (all of them at the end)."""
+        if final:
+            return 1 + total // hop
+        return max(0, (total - n_fft // 2) // hop + 1)
+
+    def _advance(self, final: bool) -> tuple[np.ndarray, np.ndarray]:
+        import librosa
+
+        # 1. the model's masks on every 16 kHz frame now complete, carrying the GRU states
+        last16 = self._complete_frames(self.mono16_total, self.hop16, self.n_fft16, final)
+        if last16 > self.frames16:
+            a = self.frames16 * self.hop16 - self.n_fft16 // 2
+            b = (last16 - 1) * self.hop16 + self.n_fft16 // 2
+            segment = _take(self.mono16, self.mono16_start, a, b)
+            spectrum = librosa.stft(segment, n_fft=self.n_fft16, hop_length=self.hop16, center=False)
+            mask, self.states = self.separator.vocals_mask(np.abs(spectrum.T), self.states)
+            self.masks = np.concatenate([self.masks, mask])
+            self.frames16 = last16
+            keep = last16 * self.hop16 - self.n_fft16 // 2
+            if keep > self.mono16_start:
+                self.mono16 = self.mono16[keep - self.mono16_start:]
+                self.mono16_start = keep
+
+        # 2. input-rate frames whose samples and (interpolated) masks are both available
+        last = self._complete_frames(self.native_total, self.hop, self.n_fft, final)
+        positions = np.arange(self.frames, last) * (self.hop / self.rate) * (self.rate16 / self.hop16)
+        if not final:
+            last = self.frames + int(np.sum(np.ceil(positions) <= self.frames16 - 1))
+            positions = positions[:last - self.frames]
+        if last > self.frames:
+            a = self.frames * self.hop - self.n_fft // 2
+            b = (last - 1) * self.hop + self.n_fft // 2
+            segment = _take(self.native, self.native_start, a, b)
+            spectrum = librosa.stft(segment, n_fft=self.n_fft, hop_length=self.hop, center=False,
+                                    window=self.window)  # (channels, bins, frames)
+            mask = self._mask_at(np.minimum(positions, self.frames16 - 1))  # (frames, bins)
+            frames = np.fft.irfft(spectrum * mask.T, n=self.n_fft, axis=-2).astype(np.float32)
+            frames *= self.window[:, None]
+            self._accumulate(_overlap_add(frames, self.hop), a)
+            self.frames = last
+            keep = min(int(np.floor(positions[-1])), self.frames16 - 1)
+            if keep > self.masks_start:
+                self.masks = self.masks[keep - self.masks_start:]
+                self.masks_start = keep
+
+        # 3. samples no later frame touches are final
+        done = self.native_total if final else max(0, self.frames * self.hop - self.n_fft // 2)
+        return self._emit(done)
+
+    def _mask_at(self, positions: np.ndarray) -> np.ndarray:
+        """Vocals mask at fractional 16 kHz frame `positions`, on this stream's frequency grid."""
+        local = positions - self.masks_start
+        low = np.floor(local).astype(int)
+        high = np.minimum(low + 1, len(self.masks) - 1)
+        weight = (local - low).astype(np.float32)[:, None]
+        in_time = (1 - weight) * self.masks[low] + weight * self.masks[high]  # (frames, bins16)
+        result = np.empty((len(positions), len(self.below)), np.float32)
+        result[:, self.below] = ((1 - self.freq_weight) * in_time[:, self.freq_low]
+                                 + self.freq_weight * in_time[:, self.freq_high])
+        result[:, ~self.below] = in_time[:, self.top_band].mean(axis=1, keepdims=True)
         return result
+
+    def _accumulate(self, signal: np.ndarray, start: int) -> None:
+        end = start + signal.shape[-1]
+        if end > self.ola_start + self.ola.shape[-1]:
+            grow = end - (self.ola_start + self.ola.shape[-1])
+            self.ola = np.concatenate([self.ola, np.zeros((self.channels, grow), np.float32)], axis=1)
+        lo = max(start, self.ola_start)
+        self.ola[:, lo - self.ola_start:end - self.ola_start] += signal[:, lo - start:]
+
+    def _window_sum(self, a: int, b: int) -> np.ndarray:
+        """Sum of squared windows of all frames at samples [a, b) (librosa's istft normaliser)."""
+        total_frames = 1 + self.native_total // self.hop if self.finished else None
+        first = max(0, (a - self.n_fft // 2) // self.hop)
+        last = (b + self.n_fft // 2) // self.hop + 1
+        if total_frames is not None:
+            last = min(last, total_frames)
+        out = np.zeros(b - a, np.float32)
+        squared = self.window ** 2
+        for i in range(first, last):
+            s = i * self.hop - self.n_fft // 2
+            lo, hi = max(s, a), min(s + self.n_fft, b)
+            if hi > lo:
+                out[lo - a:hi - a] += squared[lo - s:hi - s]
+        return out
+
+    def _emit(self, done: int) -> tuple[np.ndarray, np.ndarray]:
+        a, b = self.emitted, done
+        if b <= a:
+            empty = np.zeros((self.channels, 0), np.float32)
+            return empty, empty
+        summed = _take(self.ola, self.ola_start, a, b)
+        norm = self._window_sum(a, b)
+        vocals = np.where(norm > np.finfo(np.float32).tiny, summed / np.maximum(norm, 1e-30), summed)
+        accompaniment = _take(self.native, self.native_start, a, b) - vocals
+        self.emitted = b
+        # drop what no later step needs
+        keep = min(b, self.frames * self.hop - self.n_fft // 2)
+        if keep > self.native_start:
+            self.native = self.native[:, keep - self.native_start:]
+            self.native_start = keep
+        if b > self.ola_start:
+            self.ola = self.ola[:, b - self.ola_start:]
+            self.ola_start = b
+        return vocals.astype(np.float32), accompaniment.astype(np.float32)
 
 
 AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".oga", ".mp3", ".m4a", ".aac", ".aif", ".aiff", ".opus", ".wma")
@@ -169,18 +327,99 @@ def output_paths(files: list[Path], output_dir: Path, template: str = "{name}_{s
     return plan
 
 
-def write_audio(path: Path, audio: np.ndarray, sample_rate: int, fmt: str) -> None:
-    """Write through a temporary name and rename, so no half-written file ever looks finished."""
+def _read_blocks(path: Path, block_seconds: float):
+    """(sample_rate, channels, frames or None, iterator of (channels, samples) float32 blocks).
+    libsndfile formats stream; others (M4A/AAC through audioread) are decoded whole."""
     import soundfile as sf
 
-    container, subtype = FORMATS[fmt]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.part")
+    from preprocess import load_audio
+
+    if not path.is_file():
+        raise SvsError(f"{path}: not a file")
     try:
-        sf.write(tmp, np.asarray(audio).T, sample_rate, format=container, subtype=subtype)
-        os.replace(tmp, path)
+        handle = sf.SoundFile(path)
+    except Exception:
+        waveform, rate = load_audio(path, sample_rate=None, mono=False)
+        return rate, waveform.shape[0], waveform.shape[1], iter([waveform])
+    if handle.frames == 0:
+        handle.close()
+        raise SvsError(f"{path}: no audio samples")
+
+    def blocks():
+        with handle:
+            size = max(1, int(block_seconds * handle.samplerate))
+            while True:
+                block = handle.read(size, dtype="float32", always_2d=True)
+                if not len(block):
+                    return
+                yield block.T
+
+    return handle.samplerate, handle.channels, handle.frames, blocks()
+
+
+def separate_file(separator: Separator, path: Path, outputs: dict[str, Path], fmt: str = "wav",
+                  sample_rate: int | None = None, mono: bool = False, block_seconds: float = 30.0,
+                  progress=None) -> None:
+    """Stream one file through the separator into its stem files, in bounded memory.
+    Outputs are written under temporary names and renamed only when all are complete."""
+    import soundfile as sf
+    import soxr
+
+    rate, channels, frames, blocks = _read_blocks(path, block_seconds)
+    out_rate, out_channels = sample_rate or rate, 1 if mono else channels
+    resampler = None if out_rate == rate else soxr.ResampleStream(rate, out_rate, out_channels, dtype="float32",
+                                                                  quality="HQ")
+    stream = SeparationStream(separator, out_rate, out_channels)
+    container, subtype = FORMATS[fmt]
+    temporary = {stem: out.with_name(f".{out.name}.part") for stem, out in outputs.items()}
+    writers = {}
+    try:
+        for stem, tmp in temporary.items():
+            tmp.parent.mkdir(parents=True, exist_ok=True)
+            writers[stem] = sf.SoundFile(tmp, "w", out_rate, out_channels, format=container, subtype=subtype)
+
+        def write(mixture, separated):
+            vocals, accompaniment = separated
+            writers["mixture"].write(mixture.T)
+            writers["vocals"].write(vocals.T)
+            writers["accompaniment"].write(accompaniment.T)
+
+        pending = np.zeros((out_channels, 0), np.float32)  # mixture samples whose stems are not out yet
+        read = 0
+        for block in blocks:
+            read += block.shape[1]
+            if not np.all(np.isfinite(block)):
+                raise SvsError(f"{path}: audio contains NaN or infinite samples")
+            if mono:
+                block = block.mean(axis=0, keepdims=True)
+            if resampler is not None:
+                block = resampler.resample_chunk(block.T, last=False).T
+            vocals, accompaniment = stream.feed(block)
+            pending = np.concatenate([pending, block], axis=1)
+            write(pending[:, :vocals.shape[1]], (vocals, accompaniment))
+            pending = pending[:, vocals.shape[1]:]
+            if progress is not None and frames:
+                progress(min(read / frames, 1.0))
+        if resampler is not None:
+            tail = resampler.resample_chunk(np.zeros((0, out_channels), np.float32), last=True).T
+            pending = np.concatenate([pending, tail], axis=1)
+            stream_tail = stream.feed(tail)
+            write(pending[:, :stream_tail[0].shape[1]], stream_tail)
+            pending = pending[:, stream_tail[0].shape[1]:]
+        try:
+            last = stream.finish()
+        except SvsError as error:
+            raise SvsError(f"{path}: {error}") from None
+        write(pending, last)
+        for writer in writers.values():
+            writer.close()
+        for stem, tmp in temporary.items():
+            os.replace(tmp, outputs[stem])
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        for writer in writers.values():
+            writer.close()
+        for tmp in temporary.values():
+            tmp.unlink(missing_ok=True)
         raise
 
 
@@ -191,34 +430,32 @@ def separate_files(separator: Separator, plan: dict[Path, dict[str, Path]], fmt:
     One bad file is reported and skipped, the others go on."""
     import progressbar
 
-    from preprocess import load_audio
-
     failures: list[tuple[Path, str]] = []
     items = list(plan.items())
-    bar = progressbar.ProgressBar(max_value=len(items), prefix="separating ",
+    widgets = [progressbar.Variable("file", format="{formatted_value}", width=3), " ", progressbar.Percentage(),
+               " ", progressbar.Bar(), " ", progressbar.ETA()]
+    bar = progressbar.ProgressBar(max_value=len(items), widgets=widgets,
                                   redirect_stdout=True) if not quiet and items else None
     for done, (path, stems) in enumerate(items):
+        label = f"{done + 1}/{len(items)} {path.name}"
         if skip_existing and all(p.exists() for p in stems.values()):
             if not quiet:
                 print(f"{path}: already separated, skipped")
-        else:
-            try:
-                waveform, rate = load_audio(path, sample_rate=sample_rate, mono=mono)
-                result = separator.separate(waveform, rate)
-                result["mixture"] = waveform
-                for stem, out in stems.items():
-                    write_audio(out, result[stem], rate, fmt)
-                if not quiet:
-                    print(f"{path} -> {', '.join(str(p) for p in stems.values())}")
-            except SvsError as error:
-                reason = str(error).removeprefix(f"{path}: ")
-                failures.append((path, reason))
-                print(f"error: {path}: {reason}")
-            except Exception as error:  # a damaged file must not stop the batch
-                failures.append((path, f"{type(error).__name__}: {error}"))
-                print(f"error: {path}: {type(error).__name__}: {error}")
+            continue
+        progress = None if bar is None else (lambda f, d=done, lab=label: bar.update(d + f, file=lab))
+        try:
+            separate_file(separator, path, stems, fmt, sample_rate, mono, progress=progress)
+            if not quiet:
+                print(f"{path} -> {', '.join(str(p) for p in stems.values())}")
+        except SvsError as error:
+            reason = str(error).removeprefix(f"{path}: ")
+            failures.append((path, reason))
+            print(f"error: {path}: {reason}")
+        except Exception as error:  # a damaged file must not stop the batch
+            failures.append((path, f"{type(error).__name__}: {error}"))
+            print(f"error: {path}: {type(error).__name__}: {error}")
         if bar is not None:
-            bar.update(done + 1)
+            bar.update(done + 1, file=label)
     if bar is not None:
         bar.finish()
     return failures

@@ -84,3 +84,37 @@ def test_skip_existing_and_folder_collection(tiny_model, tmp_path):
     before = (out / "s_src2.wav").stat().st_mtime_ns
     assert main.main(args + ["--skip-existing"]) == 0
     assert (out / "s_src2.wav").stat().st_mtime_ns == before
+
+
+@pytest.mark.parametrize("rate,channels", [(16000, 1), (44100, 2), (22050, 1)])
+def test_streaming_in_blocks_equals_one_piece(tiny_model, rate, channels):
+    from separator import SeparationStream
+
+    separator = Separator(tiny_model, chunk_frames=37)  # GRU chunks that cut through blocks too
+    t = np.arange(int(3.1 * rate)) / rate
+    waveform = np.stack([np.sin(2 * np.pi * (300 + 40 * c) * t * (1 + 0.2 * t)) * 0.4
+                         for c in range(channels)]).astype(np.float32)
+    whole = Separator(tiny_model).separate(waveform, rate)
+    stream = SeparationStream(separator, rate, channels)
+    rng = np.random.default_rng(0)
+    parts, start = [], 0
+    while start < waveform.shape[1]:
+        size = int(rng.integers(1, rate // 2))
+        parts.append(stream.feed(waveform[:, start:start + size]))
+        start += size
+    parts.append(stream.finish())
+    vocals = np.concatenate([p[0] for p in parts], axis=1)
+    assert vocals.shape == waveform.shape
+    error = np.linalg.norm(vocals - whole["vocals"]) / np.linalg.norm(whole["vocals"])
+    assert error < 1e-4
+
+
+def test_16k_mono_matches_librosa_masking(tiny_model):
+    from preprocess import istft, stft
+
+    separator = Separator(tiny_model)
+    waveform = song(2.3)
+    spectrogram = stft(waveform)
+    mask, _ = separator.vocals_mask(np.abs(spectrogram))
+    expected = istft(mask * spectrogram, length=len(waveform))
+    np.testing.assert_allclose(separator.separate(waveform, SAMPLE_RATE)["vocals"], expected, atol=2e-5)

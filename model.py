@@ -43,6 +43,7 @@ class Config:
     iterations: int = 50000
     discriminative_weight: float = 0.0  # gamma of Huang et al.'s discriminative term
     augment: bool = False            # remixing, voice-level and input-level augmentation
+    pitch_shift: float = 0.0         # with augment: vocals also resampled by up to +-this many semitones
     validate_every: int = 200
     checkpoint_every: int = 1000
     seed: int = 0

@@ -97,6 +97,8 @@ class Augmentation:
     independent offsets of voice and accompaniment inside a clip play the circular shift;
     voice_gain_db: the voice-to-accompaniment level is moved by up to this many dB;
     level_db: (low, high) overall input level change, so the model meets quiet and loud songs.
+    The sampler's extra vocal versions (pitch and formants shifted by resampling) are drawn
+    uniformly when augmenting.
     """
     remix_probability: float = 0.5
     voice_gain_db: float = 5.0
@@ -112,11 +114,17 @@ class BatchSampler:
     """
 
     def __init__(self, files: Sequence[str | os.PathLike], mixing: str = "sum", n_fft: int = 1024,
-                 hop_length: int = 256, sample_rate: int = 16000, progress: bool = False):
+                 hop_length: int = 256, sample_rate: int = 16000, progress: bool = False,
+                 pitch_shift: float = 0.0):
+        """`pitch_shift` > 0 also keeps vocals resampled by -s, -s/2, +s/2, +s semitones (faster
+        or slower, so voices sound higher or lower, formants included) for augmentation."""
+        import soxr
+
         if not files:
             raise SvsError("no clips to sample from: the clip list is empty")
         self.accompaniment: list[np.ndarray] = []  # each (frames, bins) complex64
-        self.vocals: list[np.ndarray] = []
+        self.vocals: list[list[np.ndarray]] = []   # per clip: original first, then shifted versions
+        semitones = [s for s in np.linspace(-pitch_shift, pitch_shift, 5) if s] if pitch_shift else []
         iterator = files
         if progress:
             import progressbar
@@ -124,12 +132,13 @@ class BatchSampler:
         for path in iterator:
             _, accompaniment, vocals = load_mir1k_clip(path, mixing=mixing, sample_rate=sample_rate)
             self.accompaniment.append(stft(accompaniment, n_fft, hop_length).astype(np.complex64))
-            self.vocals.append(stft(vocals, n_fft, hop_length).astype(np.complex64))
+            versions = [vocals] + [soxr.resample(vocals, 2 ** (s / 12), 1.0) for s in semitones]
+            self.vocals.append([stft(v, n_fft, hop_length).astype(np.complex64) for v in versions])
         self.num_bins = n_fft // 2 + 1
 
     @property
     def nbytes(self) -> int:
-        return sum(a.nbytes + v.nbytes for a, v in zip(self.accompaniment, self.vocals))
+        return sum(a.nbytes + sum(v.nbytes for v in versions) for a, versions in zip(self.accompaniment, self.vocals))
 
     @property
     def num_frames(self) -> int:
@@ -137,7 +146,7 @@ class BatchSampler:
 
     def magnitude_frames(self, max_frames: int | None = None) -> np.ndarray:
         """Mixture magnitudes of all clips stacked, (frames, bins): for feature statistics."""
-        mixture = np.concatenate([np.abs(a + v) for a, v in zip(self.accompaniment, self.vocals)])
+        mixture = np.concatenate([np.abs(a + v[0]) for a, v in zip(self.accompaniment, self.vocals)])
         return mixture[:max_frames]
 
     @staticmethod
@@ -158,7 +167,10 @@ class BatchSampler:
         count = len(self.vocals)
         for b in range(batch_size):
             voice_clip = int(rng.integers(count))
-            voice_start = int(rng.integers(max(1, len(self.vocals[voice_clip]) - frames + 1)))
+            voice = self.vocals[voice_clip][0]
+            if augmentation is not None and len(self.vocals[voice_clip]) > 1:
+                voice = self.vocals[voice_clip][int(rng.integers(len(self.vocals[voice_clip])))]
+            voice_start = int(rng.integers(max(1, len(voice) - frames + 1)))
             accompaniment_clip, accompaniment_start = voice_clip, voice_start
             voice_gain = accompaniment_gain = 1.0
             if augmentation is not None:
@@ -170,7 +182,7 @@ class BatchSampler:
                 voice_gain = 10 ** (shift_db / 40)
                 accompaniment_gain = 1 / voice_gain
                 level[b] = 10 ** (rng.uniform(*augmentation.level_db) / 20)
-            v = voice_gain * self._window(self.vocals[voice_clip], voice_start, frames)
+            v = voice_gain * self._window(voice, voice_start, frames)
             a = accompaniment_gain * self._window(
                 self.accompaniment[accompaniment_clip], accompaniment_start, frames)
             mixture[b], accompaniment[b], vocals[b] = np.abs(a + v), np.abs(a), np.abs(v)

@@ -57,7 +57,8 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
     say = (lambda *a: None) if quiet else print
     started = time.time()
     train_data = BatchSampler(train_files, mixing=config.mixing, n_fft=config.n_fft,
-                              hop_length=config.hop_length, sample_rate=config.sample_rate, progress=not quiet)
+                              hop_length=config.hop_length, sample_rate=config.sample_rate, progress=not quiet,
+                              pitch_shift=config.pitch_shift if config.augment else 0.0)
     valid_data = (BatchSampler(valid_files, mixing=config.mixing, n_fft=config.n_fft,
                                hop_length=config.hop_length, sample_rate=config.sample_rate)
                   if valid_files else None)

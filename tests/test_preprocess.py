@@ -52,3 +52,16 @@ def test_sampler_shapes_and_augmentation(mir1k):
     mixture, _, _, level = sampler.sample(3, 200, rng, Augmentation(level_db=(-30, -20)))
     assert mixture.shape == (3, 200, 513)
     assert np.all((level > 10 ** (-30 / 20) - 1e-6) & (level < 10 ** (-20 / 20) + 1e-6))
+
+
+def test_pitch_shifted_vocal_versions(mir1k):
+    files = sorted((mir1k / "Wavfile").glob("abjones_*.wav"))[:2]
+    sampler = BatchSampler(files, mixing="0db", pitch_shift=4.0)
+    assert [len(v) for v in sampler.vocals] == [5, 5]
+    original, lowest, highest = sampler.vocals[0][0], sampler.vocals[0][1], sampler.vocals[0][4]
+    assert len(lowest) > len(original) > len(highest)  # lower = slower = longer
+    # the vocal tone's strongest bin moves down and up by about 4 semitones
+    peak = lambda spectrogram: np.argmax(np.abs(spectrogram).mean(axis=0))
+    assert peak(lowest) < peak(original) < peak(highest)
+    mixture, _, _, _ = sampler.sample(8, 20, np.random.default_rng(0), Augmentation())
+    assert mixture.shape == (8, 20, 513)

@@ -1,0 +1,108 @@
+"""Benchmark main.py: real-time factors and peak memory on this machine.
+
+python benchmarks/separate.py            # 30 min of MP3 (ten 3-min songs), a 60-min file, model only
+
+Inputs are built from songs/*.mp3 (looped to length, 44.1 kHz stereo MP3) in a temporary folder.
+Whole-process numbers run `python main.py` in a subprocess, start-up included.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def make_song(path: Path, seconds: float, sources: list[Path], rate: int = 44100) -> None:
+    """Loop the demo songs to `seconds` of 44.1 kHz stereo, written in the format of `path`'s suffix."""
+    import soundfile as sf
+
+    from preprocess import load_audio
+
+    pieces, total = [], 0
+    while total < seconds * rate:
+        for source in sources:
+            audio, _ = load_audio(source, sample_rate=rate, mono=False)
+            if audio.shape[0] == 1:
+                audio = np.repeat(audio, 2, axis=0)
+            pieces.append(audio)
+            total += audio.shape[1]
+    audio = np.concatenate(pieces, axis=1)[:, :int(seconds * rate)]
+    sf.write(path, audio.T, rate)
+
+
+def run_main(args: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (bytes) of one `python main.py ...` process."""
+    code = ("import resource, subprocess, sys, time; t = time.time(); "
+            "r = subprocess.run([sys.executable, 'main.py', *sys.argv[1:]]); "
+            "print(time.time() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(r.returncode)")
+    result = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True)
+    if result.returncode:
+        raise SystemExit(f"main.py failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+    wall, rss_kib = result.stdout.strip().splitlines()[-1].split()
+    return float(wall), int(rss_kib) * 1024
+
+
+def model_only(seconds: float, model_dir: Path) -> float:
+    """Real-time factor of the GRU alone on `seconds` of 16 kHz frames."""
+    from separator import Separator
+
+    separator = Separator(model_dir)
+    frames = int(seconds * separator.config.sample_rate / separator.config.hop_length)
+    magnitude = np.abs(np.random.default_rng(0).standard_normal((frames, separator.config.num_bins))).astype(np.float32)
+    separator.vocals_mask(magnitude[:1000])  # trace once
+    started = time.perf_counter()
+    separator.vocals_mask(magnitude)
+    return seconds / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--songs", type=int, default=10, help="number of songs in the batch")
+    parser.add_argument("--song-minutes", type=float, default=3.0)
+    parser.add_argument("--long-minutes", type=float, default=60.0, help="length of the memory test input")
+    parser.add_argument("--model", type=Path, default=ROOT / "model")
+    parser.add_argument("--json", type=Path, help="also write the numbers here")
+    args = parser.parse_args()
+    sources = sorted((ROOT / "songs").glob("*.mp3"))
+    if not sources:
+        raise SystemExit("no songs/*.mp3 to build inputs from")
+    results = {"cpu_count": os.cpu_count()}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        batch = tmp / "batch"
+        batch.mkdir()
+        for i in range(args.songs):
+            make_song(batch / f"song{i:02d}.mp3", args.song_minutes * 60, sources[i % len(sources):] + sources)
+        audio_seconds = args.songs * args.song_minutes * 60
+        for label, extra in (("input rate, stereo (default)", []), ("16 kHz mono (--sample-rate 16000 --mono)",
+                                                                   ["--sample-rate", "16000", "--mono"])):
+            wall, rss = run_main([str(batch), "--output-dir", str(tmp / "out"), "--model", str(args.model),
+                                  "--quiet", *extra])
+            results[f"batch {label}"] = {"audio_minutes": audio_seconds / 60, "wall_seconds": round(wall, 2),
+                                         "real_time_factor": round(audio_seconds / wall, 1),
+                                         "peak_rss_mib": round(rss / 2**20)}
+        long = tmp / "long.flac"
+        make_song(long, args.long_minutes * 60, sources)
+        wall, rss = run_main([str(long), "--output-dir", str(tmp / "long_out"), "--model", str(args.model), "--quiet"])
+        results[f"{args.long_minutes:g}-minute file"] = {"wall_seconds": round(wall, 2),
+                                                         "real_time_factor": round(args.long_minutes * 60 / wall, 1),
+                                                         "peak_rss_mib": round(rss / 2**20)}
+    results["model only"] = {"real_time_factor": round(model_only(audio_seconds, args.model), 1)}
+    print(json.dumps(results, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

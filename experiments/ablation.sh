@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Singer-independent ablation (issue 4): train on amy, score on abjones, a voice never heard.
+# Usage: bash experiments/ablation.sh [NAME...]   (default: every run below, in order)
+# Each run trains into runs/dev-NAME, scores abjones into statistics/dev/NAME_*, and
+# experiments/ablation_table.py prints the README's table from those files.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PY:-.venv/bin/python}
+[ -f data/dev-amy/train.txt ] || $PY download.py --source "${MIR1K:-../shared/mir1k}" --split dev-amy --output data/dev-amy
+declare -A RUNS=(
+  [seed]="--recipe seed --iterations 11000"
+  [context]="--recipe context --iterations 3000"
+  [context-noaug]="--recipe context --iterations 3000 --no-augment"
+  [context-disc]="--recipe context --iterations 3000 --discriminative-weight 0.05"
+  [context-pitch]="--recipe context --iterations 3000 --pitch-shift 4"
+)
+ORDER=(seed context context-noaug context-disc context-pitch)
+for name in "${@:-${ORDER[@]}}"; do
+  $PY train.py ${RUNS[$name]} --model-dir runs/dev-$name --figure runs/dev-$name.png --quiet \
+    --train-list data/dev-amy/train.txt --valid-list data/dev-amy/valid.txt
+  $PY evaluate.py --list data/dev-amy/valid.txt --model-dir runs/dev-$name --output-dir statistics/dev --name $name --quiet
+done
+$PY experiments/ablation_table.py

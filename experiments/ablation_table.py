@@ -1,0 +1,35 @@
+"""Print the ablation table (markdown) from runs/dev-*/checkpoint/state.json and statistics/dev/*_summary.json."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    rows = []
+    for summary_path in sorted((ROOT / "statistics" / "dev").glob("*_summary.json")):
+        name = summary_path.name.removesuffix("_summary.json")
+        state_path = ROOT / "runs" / f"dev-{name}" / "checkpoint" / "state.json"
+        summary = json.loads(summary_path.read_text())
+        config = summary["config"]
+        state = json.loads(state_path.read_text()) if state_path.exists() else {}
+        vocals, accompaniment = summary["scores"]["vocals"], summary["scores"]["accompaniment"]
+        changes = ", ".join(f"{k}={config[k]}" for k in ("features", "frames", "batch_size", "learning_rate",
+                                                         "augment", "discriminative_weight"))
+        rows.append(f"| {name} | {changes} | {state.get('step', config['iterations'])} "
+                    f"| {state.get('wall_seconds', float('nan')) / 60:.0f} | {state.get('cpu_seconds', float('nan')) / 60:.0f} "
+                    f"| {vocals['GNSDR']:.2f} / {vocals['GSIR']:.2f} / {vocals['GSAR']:.2f} "
+                    f"| {accompaniment['GNSDR']:.2f} / {accompaniment['GSIR']:.2f} / {accompaniment['GSAR']:.2f} |")
+    if not rows:
+        sys.exit("no statistics/dev/*_summary.json yet: run experiments/ablation.sh")
+    print("| run | settings | iterations | wall min | CPU min | vocals GNSDR / GSIR / GSAR | "
+          "accompaniment GNSDR / GSIR / GSAR |")
+    print("|---|---|---|---|---|---|---|")
+    print("\n".join(rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -71,3 +71,22 @@ def tiny_model(lists, tmp_path_factory) -> Path:
     config = recipe_config("context", **TINY, iterations=10)
     train.train(config, read_list(lists / "train.txt"), read_list(lists / "valid.txt"), model_dir, quiet=True)
     return model_dir
+
+
+@pytest.fixture(scope="session")
+def manifest(mir1k, tmp_path_factory) -> Path:
+    """A manifest of the synthetic clips in the format of mir1k_manifest.tsv."""
+    import hashlib
+
+    import download
+
+    path = tmp_path_factory.mktemp("manifest") / "manifest.tsv"
+    lines = ["file\tbytes\tsha256\tseconds\tsinger\thuang2014_split"]
+    for clip in sorted((mir1k / "Wavfile").glob("*.wav")):
+        data = clip.read_bytes()
+        singer = clip.name.split("_")[0]
+        split = "train" if singer in download.TRAIN_SINGERS else "test"
+        lines.append(f"{clip.name}\t{len(data)}\t{hashlib.sha256(data).hexdigest()}\t"
+                     f"{sf.info(clip).duration:.3f}\t{singer}\t{split}")
+    path.write_text("\n".join(lines) + "\n")
+    return path

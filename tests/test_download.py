@@ -26,14 +26,26 @@ def test_huang2014_trains_on_abjones_and_amy(mir1k, tmp_path):
     assert json.loads((tmp_path / "split.json").read_text())["mixing"] == "0db"
 
 
-def test_missing_test_singers_give_an_empty_test_list(mir1k, tmp_path, capsys):
+def test_missing_test_singers_give_an_empty_test_list(mir1k, manifest, tmp_path, capsys):
     partial = tmp_path / "MIR-1K" / "Wavfile"
     partial.mkdir(parents=True)
     for clip in (mir1k / "Wavfile").glob("a*.wav"):
         (partial / clip.name).symlink_to(clip)
-    assert download.main(["--source", str(tmp_path), "--split", "huang2014", "--output", str(tmp_path / "l")]) == 0
+    assert download.main(["--source", str(tmp_path), "--split", "huang2014", "--output", str(tmp_path / "l"),
+                          "--manifest", str(manifest), "--quiet"]) == 0
     assert (tmp_path / "l" / "test.txt").read_text() == ""
-    assert "test singers are not" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "test singers are not" in out and "4 clips of 1 singers are not in this copy (Ani)" in out
+
+
+def test_a_missing_clip_of_a_present_singer_is_named(mir1k, manifest, tmp_path, capsys):
+    partial = tmp_path / "MIR-1K" / "Wavfile"
+    partial.mkdir(parents=True)
+    for clip in sorted((mir1k / "Wavfile").glob("*.wav"))[1:]:
+        (partial / clip.name).symlink_to(clip)
+    assert download.main(["--source", str(tmp_path), "--output", str(tmp_path / "l"),
+                          "--manifest", str(manifest), "--quiet"]) == 1
+    assert "Ani_1_01.wav: missing" in capsys.readouterr().err
 
 
 def test_dev_split_is_singer_independent(mir1k, tmp_path):

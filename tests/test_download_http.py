@@ -17,20 +17,6 @@ def clips(mir1k) -> dict[str, bytes]:
     return {f"MIR-1K/Wavfile/{p.name}": p.read_bytes() for p in sorted((mir1k / "Wavfile").glob("*.wav"))}
 
 
-@pytest.fixture(scope="module")
-def manifest(clips, tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("manifest") / "manifest.tsv"
-    lines = ["file\tbytes\tsha256\tseconds\tsinger\thuang2014_split"]
-    for name, data in clips.items():
-        clip = Path(name).name
-        singer = clip.split("_")[0]
-        seconds = sf.info(io.BytesIO(data)).duration
-        split = "train" if singer in download.TRAIN_SINGERS else "test"
-        lines.append(f"{clip}\t{len(data)}\t{hashlib.sha256(data).hexdigest()}\t{seconds:.3f}\t{singer}\t{split}")
-    path.write_text("\n".join(lines) + "\n")
-    return path
-
-
 def zip_bytes(members: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

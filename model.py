@@ -9,9 +9,25 @@ from pathlib import Path
 
 import numpy as np
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-import keras  # noqa: E402
-import tensorflow as tf  # noqa: E402
+
+
+def _import_tensorflow():
+    """Import TensorFlow without the C++ start-up chatter (CUDA probing, oneDNN notices) that
+    it prints to stderr before its own log level applies; an import error is still shown."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    try:
+        import keras
+        import tensorflow
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
+    return keras, tensorflow
+
+
+keras, tf = _import_tensorflow()
 
 from utils import SvsError, read_json, write_json  # noqa: E402
 

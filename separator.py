@@ -99,13 +99,14 @@ class SeparationStream:
 
     The model runs on 16 kHz mono (resampled by a streaming soxr resampler); its GRU states
     carry from block to block. Each input channel gets its own centred STFT at the input rate
-    (hop scaled to the same 16 ms; n_fft = 4 hops), masked with the model's vocals mask mapped
+    (hop of about the same 16 ms, n_fft = 4 hops), masked with the model's vocals mask mapped
     onto that grid by linear interpolation in seconds and hertz. Above 8 kHz, where the model
     sees nothing, a frame's mask is the mean of its 4-8 kHz band. The accompaniment is the
     input minus the vocals, so the stems always add back to the input.
     """
 
     def __init__(self, separator: Separator, sample_rate: int, channels: int):
+        import scipy.fft
         import scipy.signal
         import soxr
 
@@ -117,8 +118,8 @@ class SeparationStream:
         self.rate16 = config.sample_rate
         if sample_rate == config.sample_rate:
             self.hop, self.n_fft = config.hop_length, config.n_fft
-        else:
-            self.hop = max(1, round(config.hop_length * sample_rate / config.sample_rate))
+        else:  # about the same 16 ms hop, rounded to a length the FFT is fast at
+            self.hop = scipy.fft.next_fast_len(max(1, round(config.hop_length * sample_rate / config.sample_rate)))
             self.n_fft = (config.n_fft // config.hop_length) * self.hop
         self.window = scipy.signal.get_window("hann", self.n_fft, fftbins=True).astype(np.float32)
         self.resampler = None if sample_rate == self.rate16 else soxr.ResampleStream(
@@ -178,6 +179,7 @@ class SeparationStream:
 
     def _advance(self, final: bool) -> tuple[np.ndarray, np.ndarray]:
         import librosa
+        import scipy.fft
 
         # 1. the model's masks on every 16 kHz frame now complete, carrying the GRU states
         last16 = self._complete_frames(self.mono16_total, self.hop16, self.n_fft16, final)
@@ -207,7 +209,7 @@ class SeparationStream:
             spectrum = librosa.stft(segment, n_fft=self.n_fft, hop_length=self.hop, center=False,
                                     window=self.window)  # (channels, bins, frames)
             mask = self._mask_at(np.minimum(positions, self.frames16 - 1))  # (frames, bins)
-            frames = np.fft.irfft(spectrum * mask.T, n=self.n_fft, axis=-2).astype(np.float32)
+            frames = scipy.fft.irfft(spectrum * mask.T, n=self.n_fft, axis=-2, workers=-1).astype(np.float32)
             frames *= self.window[:, None]
             self._accumulate(_overlap_add(frames, self.hop), a)
             self.frames = last

@@ -30,13 +30,13 @@ def load_audio(path: str | os.PathLike, sample_rate: int | None = 16000, mono: b
     try:
         data, rate = sf.read(path, dtype="float32", always_2d=True)  # (samples, channels)
         data = data.T
-    except (sf.LibsndfileError, RuntimeError, TypeError) as error:
+    except (sf.LibsndfileError, RuntimeError, TypeError):
         try:
             with warnings.catch_warnings():  # librosa warns that it falls back to audioread
                 warnings.simplefilter("ignore")
                 data, rate = librosa.load(path, sr=None, mono=False)
-        except Exception:  # audioread raises a zoo of types; the libsndfile message says more
-            raise SvsError(f"{path}: cannot read audio ({error})") from None
+        except Exception:  # audioread raises a zoo of types, none more telling than this
+            raise SvsError(f"{path}: not a readable audio file (format not recognised, or damaged)") from None
         data = np.atleast_2d(data).astype(np.float32)
     if data.shape[1] == 0:
         raise SvsError(f"{path}: no audio samples")

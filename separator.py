@@ -402,6 +402,8 @@ def separate_file(separator: Separator, path: Path, outputs: dict[str, Path], fm
             pending = pending[:, vocals.shape[1]:]
             if progress is not None and frames:
                 progress(min(read / frames, 1.0))
+        if frames and read < frames:
+            raise SvsError(f"{path}: truncated, the header promises {frames} samples but only {read} could be read")
         if resampler is not None:
             tail = resampler.resample_chunk(np.zeros((0, out_channels), np.float32), last=True).T
             pending = np.concatenate([pending, tail], axis=1)

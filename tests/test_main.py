@@ -29,7 +29,7 @@ def test_main_on_mp3_writes_three_files_of_input_length(tiny_model, tmp_path):
     assert abs(info.frames - frames * 16000 / 44100) <= 1
 
 
-@pytest.mark.parametrize("rate,channels", [(16000, 1), (44100, 2), (8000, 1), (96000, 3)])
+@pytest.mark.parametrize("rate,channels", [(16000, 1), (44100, 2), (8000, 1), (96000, 3), (48000, 8)])
 def test_stems_add_back_to_input(tiny_model, rate, channels):
     separator = Separator(tiny_model)
     t = np.arange(int(1.5 * rate)) / rate
@@ -50,16 +50,18 @@ def test_bad_inputs_are_reported_and_the_batch_goes_on(tiny_model, tmp_path, cap
     (inputs / "folder.flac").mkdir()
     sf.write(inputs / "tiny.wav", np.zeros(100, np.float32), SAMPLE_RATE)
     sf.write(inputs / "nan.wav", np.full(4000, np.nan, np.float32), SAMPLE_RATE, subtype="FLOAT")
+    sf.write(tmp_path / "whole.mp3", song(4.0), SAMPLE_RATE)
+    (inputs / "cut.mp3").write_bytes((tmp_path / "whole.mp3").read_bytes()[:8000])
     out = tmp_path / "out"
     code = main.main([str(inputs), str(inputs / "folder.flac"), "--output-dir", str(out),
                       "--model", str(tiny_model), "--quiet"])
     assert code == 1
     captured = capsys.readouterr()
     assert "Traceback" not in captured.out + captured.err
-    for name in ("empty.wav", "text.mp3", "folder.flac", "tiny.wav", "nan.wav"):
+    for name in ("empty.wav", "text.mp3", "folder.flac", "tiny.wav", "nan.wav", "cut.mp3"):
         assert name in captured.out
-    assert "5 of 6 files failed" in captured.err
-    assert sorted(p.name for p in out.iterdir()) == ["good_mono.wav", "good_src1.wav", "good_src2.wav"]
+    assert "6 of 7 files failed" in captured.err
+    assert sorted(p.name for p in out.iterdir()) == ["good_mono.wav", "good_src1.wav", "good_src2.wav"]  # no .part
 
 
 def test_output_collisions_are_refused_before_work(tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import csv
 import dataclasses
+import signal
 import sys
 import time
 from pathlib import Path
@@ -214,8 +215,13 @@ def config_from_args(args: argparse.Namespace) -> Config:
     return recipe_config(args.recipe, **overrides)
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` saves a checkpoint too, like Ctrl-C
     try:
         config = config_from_args(args)
         train_files = read_list(args.train_list)

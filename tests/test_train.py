@@ -50,3 +50,32 @@ def test_resume_without_checkpoint_is_a_clear_error(lists, tmp_path, capsys):
     code = train.main(["--resume", "--model-dir", str(tmp_path / "none"), "--train-list", str(lists / "train.txt")])
     assert code == 1
     assert "nothing to resume" in capsys.readouterr().err
+
+
+def test_interrupted_training_saves_a_checkpoint(lists, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import ROOT
+
+    model_dir = tmp_path / "m"
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "train.py"), "--recipe", "seed", "--iterations", "100000", "--quiet",
+         "--num-layers", "1", "--hidden-size", "8", "--frames", "4", "--batch-size", "2",
+         "--checkpoint-every", "100000", "--model-dir", str(model_dir), "--figure", str(tmp_path / "f.png"),
+         "--train-list", str(lists / "train.txt"), "--valid-list", str(lists / "valid.txt")],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.time() + 120
+    while not (model_dir / "logs").exists() and time.time() < deadline:
+        time.sleep(0.2)
+    time.sleep(3)  # some steps
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode == 130, output
+    import json
+    step = json.loads((model_dir / CHECKPOINT_DIR / "state.json").read_text())["step"]
+    assert 0 < step < 100000
+    assert steps_in_log(model_dir)[-1] == step
+    assert "checkpoint saved at step" in output

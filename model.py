@@ -122,14 +122,15 @@ class SeparationRNN(keras.Model):
             return (tf.math.log(magnitude + LOG_FLOOR) - self.feature_mean) / self.feature_std
         return magnitude
 
-    def masks(self, magnitude, states=None, training=False):
+    def masks(self, magnitude, states=None, training=False, valid=None):
         """(batch, frames, bins) -> accompaniment mask, vocals mask (same shape, summing to 1)
-        and the final GRU states, a list of (batch, hidden_size)."""
+        and the final GRU states, a list of (batch, hidden_size). `valid` (batch, frames) marks
+        real frames: padding after them leaves the states as they were at the last real frame."""
         hidden = self.features(magnitude)
         new_states = []
         for i, gru in enumerate(self.grus):
             initial = None if states is None else states[i]
-            hidden, state = gru(hidden, initial_state=initial, training=training)
+            hidden, state = gru(hidden, initial_state=initial, training=training, mask=valid)
             new_states.append(state)
         h_accompaniment = self.accompaniment_head(hidden)  # (batch, frames, bins)
         h_vocals = self.vocals_head(hidden)

@@ -8,6 +8,7 @@ seed's 16 kHz mono files. src1 = accompaniment, src2 = vocals, mono = the input 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -28,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--sample-rate", type=int, help="resample outputs to this rate (default: the input's)")
     parser.add_argument("--mono", action="store_true", help="mix down to mono before separating")
     parser.add_argument("--skip-existing", action="store_true", help="skip inputs whose outputs all exist")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="files separated at once (default: one per core)")
     parser.add_argument("--quiet", action="store_true")
     return parser
 
@@ -42,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         from separator import Separator, separate_files
         separator = Separator(args.model)
         failures = separate_files(separator, plan, args.format, args.sample_rate, args.mono,
-                                  args.skip_existing, args.quiet)
+                                  args.skip_existing, args.quiet, args.jobs)
     except SvsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

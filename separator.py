@@ -40,8 +40,7 @@ class Separator:
         # the last chunk is padded, and the `valid` mask keeps padding out of the GRU states.
         @tf.function(input_signature=signature, jit_compile=True)
         def vocals_mask(magnitude, states, valid):
-            _, mask, new_states = self.model.masks(magnitude, states, valid=valid)
-            return mask, new_states
+            return self.model.inference_masks(magnitude, states, valid)
 
         self._vocals_mask = vocals_mask
 
@@ -480,37 +479,54 @@ def separate_file(separator: Separator, path: Path, outputs: dict[str, Path], fm
 
 def separate_files(separator: Separator, plan: dict[Path, dict[str, Path]], fmt: str = "wav",
                    sample_rate: int | None = None, mono: bool = False, skip_existing: bool = False,
-                   quiet: bool = False) -> list[tuple[Path, str]]:
+                   quiet: bool = False, jobs: int = 1) -> list[tuple[Path, str]]:
     """Separate every input of `plan` into its stem files; returns (file, reason) of the failures.
-    One bad file is reported and skipped, the others go on."""
+    One bad file is reported and skipped, the others go on. `jobs` files are separated at once
+    in threads (TensorFlow, FFTs and decoding release the GIL), which keeps both cores busy."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
     import progressbar
 
     failures: list[tuple[Path, str]] = []
-    items = list(plan.items())
+    items = [(path, stems) for path, stems in plan.items()
+             if not (skip_existing and all(p.exists() for p in stems.values()))]
+    if not quiet and len(items) < len(plan):
+        print(f"{len(plan) - len(items)} of {len(plan)} inputs already separated, skipped")
     widgets = [progressbar.Variable("file", format="{formatted_value}", width=3), " ", progressbar.Percentage(),
                " ", progressbar.Bar(), " ", progressbar.ETA()]
     bar = progressbar.ProgressBar(max_value=len(items), widgets=widgets,
                                   redirect_stdout=True) if not quiet and items else None
-    for done, (path, stems) in enumerate(items):
-        label = f"{done + 1}/{len(items)} {path.name}"
-        if skip_existing and all(p.exists() for p in stems.values()):
-            if not quiet:
-                print(f"{path}: already separated, skipped")
-            continue
-        progress = None if bar is None else (lambda f, d=done, lab=label: bar.update(d + f, file=lab))
+    lock = threading.Lock()
+    fraction = {}  # file -> fraction done, for the bar
+
+    def report(path: Path, done: float, label: str) -> None:
+        if bar is not None:
+            with lock:
+                fraction[path] = done
+                bar.update(min(sum(fraction.values()), len(items)), file=label)
+
+    def one(index: int, path: Path, stems: dict[str, Path]) -> None:
+        label = f"{index + 1}/{len(items)} {path.name}"
         try:
-            separate_file(separator, path, stems, fmt, sample_rate, mono, progress=progress)
-            if not quiet:
-                print(f"{path} -> {', '.join(str(p) for p in stems.values())}")
+            separate_file(separator, path, stems, fmt, sample_rate, mono,
+                          progress=lambda f: report(path, f, label))
+            message = None if quiet else f"{path} -> {', '.join(str(p) for p in stems.values())}"
         except SvsError as error:
             reason = str(error).removeprefix(f"{path}: ")
             failures.append((path, reason))
-            print(f"error: {path}: {reason}")
+            message = f"error: {path}: {reason}"
         except Exception as error:  # a damaged file must not stop the batch
             failures.append((path, f"{type(error).__name__}: {error}"))
-            print(f"error: {path}: {type(error).__name__}: {error}")
-        if bar is not None:
-            bar.update(done + 1, file=label)
+            message = f"error: {path}: {type(error).__name__}: {error}"
+        with lock:
+            if message:
+                print(message)
+        report(path, 1.0, label)
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for future in [pool.submit(one, i, path, stems) for i, (path, stems) in enumerate(items)]:
+            future.result()
     if bar is not None:
         bar.finish()
-    return failures
+    return sorted(failures)

@@ -9,12 +9,12 @@ PY=${PY:-.venv/bin/python}
 [ -f data/dev-amy/train.txt ] || $PY download.py --source "${MIR1K:-../shared/mir1k}" --split dev-amy --output data/dev-amy
 declare -A RUNS=(
   [seed]="--recipe seed --iterations 11000"
-  [context]="--recipe context --iterations 3000"
-  [context-noaug]="--recipe context --iterations 3000 --no-augment"
-  [context-disc]="--recipe context --iterations 3000 --discriminative-weight 0.05"
-  [context-pitch]="--recipe context --iterations 3000 --pitch-shift 4"
+  [context]="--recipe context --iterations 3000 --pitch-shift 0"
+  [context-pitch]="--recipe context --iterations 3000"
+  [context-pitch-noaug]="--recipe context --iterations 3000 --no-augment"
+  [context-pitch-disc]="--recipe context --iterations 3000 --discriminative-weight 0.05"
 )
-ORDER=(seed context context-noaug context-disc context-pitch)
+ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc)
 for name in "${@:-${ORDER[@]}}"; do
   $PY train.py ${RUNS[$name]} --model-dir runs/dev-$name --figure runs/dev-$name.png --quiet \
     --train-list data/dev-amy/train.txt --valid-list data/dev-amy/valid.txt

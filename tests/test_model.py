@@ -42,3 +42,16 @@ def test_discriminative_term_rewards_separating_sources():
     discriminative = separation_loss(accompaniment, vocals, accompaniment * 0.5, vocals, 0.05)
     assert float(plain) == pytest.approx(0.25)
     assert float(discriminative) == pytest.approx(0.25 - 0.05 * (1 + 0.25))
+
+
+def test_inference_path_equals_training_path_and_ignores_padding():
+    model = build_model(Config(num_layers=2, hidden_size=16, features="log"))
+    rng = np.random.default_rng(3)
+    magnitude = np.abs(rng.standard_normal((1, 12, 513))).astype(np.float32)
+    states = [0.1 * rng.standard_normal((1, 16)).astype(np.float32) for _ in range(2)]
+    _, expected, expected_states = model.masks(magnitude[:, :9], states)
+    valid = np.arange(12)[None] < 9  # the last 3 frames are padding
+    mask, final_states = model.inference_masks(magnitude, states, valid)
+    np.testing.assert_allclose(mask[:, :9], expected, atol=1e-5)
+    for got, want in zip(final_states, expected_states):
+        np.testing.assert_allclose(got, want, atol=1e-5)

@@ -6,15 +6,18 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
+    from model import Config
+
     rows = []
     for summary_path in sorted((ROOT / "statistics" / "dev").glob("*_summary.json")):
         name = summary_path.name.removesuffix("_summary.json")
         state_path = ROOT / "runs" / f"dev-{name}" / "checkpoint" / "state.json"
         summary = json.loads(summary_path.read_text())
-        config = summary["config"]
+        config = Config.from_json(summary["config"]).to_json()  # fields newer than a run get defaults
         state = json.loads(state_path.read_text()) if state_path.exists() else {}
         vocals, accompaniment = summary["scores"]["vocals"], summary["scores"]["accompaniment"]
         changes = ", ".join(f"{k}={config[k]}" for k in ("features", "frames", "batch_size", "learning_rate",

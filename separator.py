@@ -18,12 +18,11 @@ import numpy as np
 from model import load_model
 from utils import SvsError
 
-STEMS = ("vocals", "accompaniment")
 TOP_BAND_HZ = 4000.0  # masks above the model's 8 kHz Nyquist copy the mean of 4 kHz..8 kHz
 
 
 class Separator:
-    """Holds a loaded model; `separate` is the array API, `masks` the model-only step."""
+    """Holds a loaded model; `separate` is the array API, `vocals_mask` the model-only step."""
 
     def __init__(self, model_dir: str | os.PathLike = "model", chunk_frames: int = 1024):
         import tensorflow as tf

@@ -79,7 +79,10 @@ def plot_training_curve(log_path: str | os.PathLike, figure_path: str | os.PathL
     train = np.array([r["train_loss"] for r in rows])
     valid = np.array([r["valid_loss"] for r in rows])
     fig, ax = plt.subplots(figsize=(7, 4))
-    ax.plot(step, train, lw=0.6, alpha=0.8, label="train (batch)")
+    ax.plot(step, train, lw=0.5, alpha=0.35, label="train (batch)")
+    window = min(200, len(train))
+    smooth = np.convolve(train, np.ones(window) / window, mode="valid")
+    ax.plot(step[window - 1:], smooth, lw=1.4, label=f"train (mean of {window} steps)")
     has_valid = ~np.isnan(valid)
     if has_valid.any():
         ax.plot(step[has_valid], valid[has_valid], "o-", ms=2, lw=1.2, label="valid (batch)")

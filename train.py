@@ -55,7 +55,6 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
     import tensorflow as tf
 
     model_dir.mkdir(parents=True, exist_ok=True)
-    say = (lambda *a: None) if quiet else print
     started = time.time()
     train_data = BatchSampler(train_files, mixing=config.mixing, n_fft=config.n_fft,
                               hop_length=config.hop_length, sample_rate=config.sample_rate, progress=not quiet,
@@ -64,7 +63,7 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
                                hop_length=config.hop_length, sample_rate=config.sample_rate)
                   if valid_files else None)
     held = train_data.nbytes + (valid_data.nbytes if valid_data else 0)
-    say(f"data in memory: {len(train_files)} train clips ({train_data.num_frames} frames), "
+    print(f"data in memory: {len(train_files)} train clips ({train_data.num_frames} frames), "
         f"{len(valid_files)} valid clips, {held / 2**20:.0f} MiB of spectrograms "
         f"(loaded in {time.time() - started:.1f} s)")
 
@@ -79,16 +78,16 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
         step, cpu_seconds, wall_seconds = state["step"], state["cpu_seconds"], state["wall_seconds"]
         rng.bit_generator.state = state["rng"]
         valid_rng.bit_generator.state = state["valid_rng"]
-        say(f"resuming from step {step}")
+        print(f"resuming from step {step}")
     else:
         if (model_dir / "checkpoint").exists():
-            say(f"starting afresh: replacing the model in {model_dir}")
+            print(f"starting afresh: replacing the model in {model_dir}")
         if config.features == "log":
             model.set_feature_statistics(train_data.magnitude_frames())
     log_path = model_dir / LOG_FILE
     _truncate_log(log_path, step)
     if step >= config.iterations:
-        say(f"already at step {step} >= --iterations {config.iterations}: nothing to do")
+        print(f"already at step {step} >= --iterations {config.iterations}: nothing to do")
 
     augmentation = Augmentation() if config.augment else None
     gamma = config.discriminative_weight
@@ -165,7 +164,7 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
     if interrupted:
         print(f"\ninterrupted: checkpoint saved at step {step}; continue with `python train.py --resume`")
         raise KeyboardInterrupt
-    say(f"done: step {step}, train loss {train_loss:.5g}, valid loss {valid_loss:.5g}, "
+    print(f"done: step {step}, train loss {train_loss:.5g}, valid loss {valid_loss:.5g}, "
         f"{wall_seconds / 60:.1f} min wall, {cpu_seconds / 60:.1f} CPU-min; model in {model_dir}")
     return dict(step=step, train_loss=train_loss, valid_loss=valid_loss,
                 wall_seconds=wall_seconds, cpu_seconds=cpu_seconds)

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
-from dataclasses import dataclass, field
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from utils import SvsError, read_json, write_json
 
 
 def _import_tensorflow():
@@ -28,8 +29,6 @@ def _import_tensorflow():
 
 
 keras, tf = _import_tensorflow()
-
-from utils import SvsError, read_json, write_json  # noqa: E402
 
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "model.weights.h5"
@@ -229,22 +228,17 @@ def save_checkpoint(model: SeparationRNN, optimizer: keras.optimizers.Optimizer,
     `state` (step, sampler RNG, ...). Written to a temporary folder, then swapped in."""
     final = Path(model_dir) / CHECKPOINT_DIR
     tmp = Path(model_dir) / f".{CHECKPOINT_DIR}.tmp"
-    if tmp.exists():
-        for f in tmp.iterdir():
-            f.unlink()
-    tmp.mkdir(parents=True, exist_ok=True)
+    old = Path(model_dir) / f".{CHECKPOINT_DIR}.old"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
     model.save_weights(tmp / WEIGHTS_FILE)
     np.savez(tmp / "optimizer.npz", *[v.numpy() for v in optimizer.variables])
     write_json(tmp / "state.json", state)
     write_json(tmp / CONFIG_FILE, model.config.to_json())
-    old = Path(model_dir) / f".{CHECKPOINT_DIR}.old"
     if final.exists():
         final.rename(old)
     tmp.rename(final)
-    if old.exists():
-        for f in old.iterdir():
-            f.unlink()
-        old.rmdir()
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def load_checkpoint(model: SeparationRNN, optimizer: keras.optimizers.Optimizer,

@@ -152,7 +152,11 @@ def download(source: Source, folder: Path, retries: int = 5, backoff: float = 1.
             if error.code < 500:
                 raise SvsError(f"{source.url}: HTTP {error.code} {error.reason}") from None
             failure = error
-        except (urllib.error.URLError, http.client.HTTPException, ConnectionError, socket.timeout, OSError) as error:
+        except urllib.error.URLError as error:
+            if isinstance(error.reason, socket.gaierror):  # no such host, or no network: retrying won't help
+                raise SvsError(f"{source.url}: cannot resolve the host ({error.reason})") from None
+            failure = error
+        except (http.client.HTTPException, ConnectionError, socket.timeout, OSError) as error:
             failure = error
         if attempt == retries:
             have = part.stat().st_size if part.exists() else 0

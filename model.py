@@ -241,10 +241,19 @@ def save_checkpoint(model: SeparationRNN, optimizer: keras.optimizers.Optimizer,
     shutil.rmtree(old, ignore_errors=True)
 
 
+def checkpoint_dir(model_dir: str | os.PathLike) -> Path:
+    """The checkpoint folder; one left as `.checkpoint.old` by a save cut between its two renames
+    is put back."""
+    final, old = Path(model_dir) / CHECKPOINT_DIR, Path(model_dir) / f".{CHECKPOINT_DIR}.old"
+    if not final.exists() and old.exists():
+        old.rename(final)
+    return final
+
+
 def load_checkpoint(model: SeparationRNN, optimizer: keras.optimizers.Optimizer,
                     model_dir: str | os.PathLike) -> dict:
     """Restore weights and optimizer variables saved by `save_checkpoint`; returns its state."""
-    folder = Path(model_dir) / CHECKPOINT_DIR
+    folder = checkpoint_dir(model_dir)
     if not (folder / "state.json").is_file():
         raise SvsError(f"nothing to resume: no checkpoint in {folder}")
     model.load_weights(folder / WEIGHTS_FILE)

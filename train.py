@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model import (DEFAULT_RECIPE, RECIPES, Config, build_model, load_checkpoint, load_config,
+from model import (DEFAULT_RECIPE, RECIPES, Config, build_model, checkpoint_dir, load_checkpoint, load_config,
                    recipe_config, save_checkpoint, save_model, separation_loss)
 from preprocess import Augmentation, BatchSampler
 from utils import SvsError, plot_training_curve, read_json, read_list
@@ -201,10 +201,10 @@ def config_from_args(args: argparse.Namespace) -> Config:
     overrides = {f.name: getattr(args, f.name) for f in dataclasses.fields(Config)
                  if f.name != "recipe" and getattr(args, f.name, None) is not None}
     if args.resume:
-        if not (args.model_dir / "checkpoint" / "state.json").is_file():
-            raise SvsError(f"nothing to resume: no checkpoint in {args.model_dir}/checkpoint "
-                           f"(start without --resume)")
-        config = load_config(args.model_dir / "checkpoint")
+        folder = checkpoint_dir(args.model_dir)
+        if not (folder / "state.json").is_file():
+            raise SvsError(f"nothing to resume: no checkpoint in {folder} (start without --resume)")
+        config = load_config(folder)
         if args.iterations is not None:
             config.iterations = args.iterations
         return config

@@ -85,10 +85,6 @@ def istft(spectrogram: np.ndarray, hop_length: int = 256, length: int | None = N
     return librosa.istft(spectrogram.T, hop_length=hop_length, length=length)
 
 
-def magnitude_phase(spectrogram: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return np.abs(spectrogram), np.angle(spectrogram)
-
-
 @dataclass
 class Augmentation:
     """Mixing augmentation for training (Huang et al.'s circular shift, generalised).

@@ -159,8 +159,8 @@ class SeparationStream:
         self.emitted = 0  # samples returned so far
         self.finished = False
 
-    def feed(self, block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Push (channels, samples); returns the (vocals, accompaniment) samples now final."""
+    def feed(self, block: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Push (channels, samples); returns the (vocals, accompaniment, mixture) samples now final."""
         block = np.asarray(block, np.float32)
         if block.ndim != 2 or block.shape[0] != self.channels:
             raise SvsError(f"expected blocks of shape ({self.channels}, samples), got {block.shape}")
@@ -174,7 +174,7 @@ class SeparationStream:
         self._add16(mono)
         return self._advance(final=False)
 
-    def finish(self) -> tuple[np.ndarray, np.ndarray]:
+    def finish(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """End of input: returns the remaining samples."""
         if self.native_total < self.n_fft:
             raise SvsError(f"audio is shorter than one STFT frame ({self.native_total} samples at {self.rate} Hz)")
@@ -193,7 +193,7 @@ class SeparationStream:
             return 1 + total // hop
         return max(0, (total - n_fft // 2) // hop + 1)
 
-    def _advance(self, final: bool) -> tuple[np.ndarray, np.ndarray]:
+    def _advance(self, final: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         import scipy.fft
 
         # 1. the model's masks on every 16 kHz frame now complete, carrying the GRU states
@@ -273,15 +273,16 @@ class SeparationStream:
                 out[lo - a:hi - a] += squared[lo - s:hi - s]
         return out
 
-    def _emit(self, done: int) -> tuple[np.ndarray, np.ndarray]:
+    def _emit(self, done: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         a, b = self.emitted, done
         if b <= a:
             empty = np.zeros((self.channels, 0), np.float32)
-            return empty, empty
+            return empty, empty, empty
         summed = _take(self.ola, self.ola_start, a, b)
         norm = self._window_sum(a, b)
         vocals = np.where(norm > np.finfo(np.float32).tiny, summed / np.maximum(norm, 1e-30), summed)
-        accompaniment = _take(self.native, self.native_start, a, b) - vocals
+        mixture = _take(self.native, self.native_start, a, b)
+        accompaniment = mixture - vocals
         self.emitted = b
         # drop what no later step needs
         keep = min(b, self.frames * self.hop - self.n_fft // 2)
@@ -291,7 +292,7 @@ class SeparationStream:
         if b > self.ola_start:
             self.ola = self.ola[:, b - self.ola_start:]
             self.ola_start = b
-        return vocals.astype(np.float32), accompaniment.astype(np.float32)
+        return vocals.astype(np.float32), accompaniment.astype(np.float32), mixture
 
 
 AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".oga", ".mp3", ".m4a", ".aac", ".aif", ".aiff", ".opus", ".wma")
@@ -429,41 +430,27 @@ def separate_file(separator: Separator, path: Path, outputs: dict[str, Path], fm
             tmp.parent.mkdir(parents=True, exist_ok=True)
             writers[stem] = sf.SoundFile(tmp, "w", out_rate, out_channels, format=container, subtype=subtype)
 
-        def write(mixture, separated):
-            vocals, accompaniment = separated
+        def write(separated):
+            vocals, accompaniment, mixture = separated
             writers["mixture"].write(mixture.T)
             writers["vocals"].write(vocals.T)
             writers["accompaniment"].write(accompaniment.T)
 
-        pending = np.zeros((out_channels, 0), np.float32)  # mixture samples whose stems are not out yet
         read = 0
         for block in _prefetch(blocks):
             read += block.shape[1]
-            if not np.all(np.isfinite(block)):
-                raise SvsError(f"{path}: audio contains NaN or infinite samples")
             if mono:
                 block = block.mean(axis=0, keepdims=True)
             if resampler is not None:
                 block = resampler.resample_chunk(block.T, last=False).T
-            vocals, accompaniment = stream.feed(block)
-            pending = np.concatenate([pending, block], axis=1)
-            write(pending[:, :vocals.shape[1]], (vocals, accompaniment))
-            pending = pending[:, vocals.shape[1]:]
+            write(stream.feed(block))
             if progress is not None and frames:
                 progress(min(read / frames, 1.0))
         if frames and read < frames:
             raise SvsError(f"{path}: truncated, the header promises {frames} samples but only {read} could be read")
         if resampler is not None:
-            tail = resampler.resample_chunk(np.zeros((0, out_channels), np.float32), last=True).T
-            pending = np.concatenate([pending, tail], axis=1)
-            stream_tail = stream.feed(tail)
-            write(pending[:, :stream_tail[0].shape[1]], stream_tail)
-            pending = pending[:, stream_tail[0].shape[1]:]
-        try:
-            last = stream.finish()
-        except SvsError as error:
-            raise SvsError(f"{path}: {error}") from None
-        write(pending, last)
+            write(stream.feed(resampler.resample_chunk(np.zeros((0, out_channels), np.float32), last=True).T))
+        write(stream.finish())
         for writer in writers.values():
             writer.close()
         for stem, tmp in temporary.items():

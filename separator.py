@@ -153,11 +153,12 @@ class SeparationStream:
         self.native, self.native_start, self.native_total = np.zeros((channels, 0), np.float32), 0, 0
         self.mono16, self.mono16_start, self.mono16_total = np.zeros(0, np.float32), 0, 0
         self.masks, self.masks_start, self.frames16 = np.zeros((0, config.num_bins), np.float32), 0, 0
-        self.ola, self.ola_start = np.zeros((channels, 0), np.float32), 0
+        # overlap-add of the vocals frames, one row per channel, plus a last row summing the squared
+        # windows: librosa's istft normaliser
+        self.ola, self.ola_start = np.zeros((channels + 1, 0), np.float32), 0
         self.states = None
         self.frames = 0   # input-rate frames done
         self.emitted = 0  # samples returned so far
-        self.finished = False
 
     def feed(self, block: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Push (channels, samples); returns the (vocals, accompaniment, mixture) samples now final."""
@@ -180,7 +181,6 @@ class SeparationStream:
             raise SvsError(f"audio is shorter than one STFT frame ({self.native_total} samples at {self.rate} Hz)")
         if self.resampler is not None:
             self._add16(self.resampler.resample_chunk(np.zeros(0, np.float32), last=True))
-        self.finished = True
         return self._advance(final=True)
 
     def _add16(self, mono: np.ndarray) -> None:
@@ -225,7 +225,8 @@ class SeparationStream:
             mask = self._mask_at(np.minimum(positions, self.frames16 - 1))  # (frames, bins)
             frames = scipy.fft.irfft(spectrum * mask.T, n=self.n_fft, axis=-2, workers=-1).astype(np.float32)
             frames *= self.window[:, None]
-            self._accumulate(_overlap_add(frames, self.hop), a)
+            squared = np.broadcast_to((self.window ** 2)[None, :, None], (1,) + frames.shape[1:])
+            self._accumulate(_overlap_add(np.concatenate([frames, squared]), self.hop), a)
             self.frames = last
             keep = min(int(np.floor(positions[-1])), self.frames16 - 1)
             if keep > self.masks_start:
@@ -253,33 +254,17 @@ class SeparationStream:
         end = start + signal.shape[-1]
         if end > self.ola_start + self.ola.shape[-1]:
             grow = end - (self.ola_start + self.ola.shape[-1])
-            self.ola = np.concatenate([self.ola, np.zeros((self.channels, grow), np.float32)], axis=1)
+            self.ola = np.concatenate([self.ola, np.zeros((self.ola.shape[0], grow), np.float32)], axis=1)
         lo = max(start, self.ola_start)
         self.ola[:, lo - self.ola_start:end - self.ola_start] += signal[:, lo - start:]
-
-    def _window_sum(self, a: int, b: int) -> np.ndarray:
-        """Sum of squared windows of all frames at samples [a, b) (librosa's istft normaliser)."""
-        total_frames = 1 + self.native_total // self.hop if self.finished else None
-        first = max(0, (a - self.n_fft // 2) // self.hop)
-        last = (b + self.n_fft // 2) // self.hop + 1
-        if total_frames is not None:
-            last = min(last, total_frames)
-        out = np.zeros(b - a, np.float32)
-        squared = self.window ** 2
-        for i in range(first, last):
-            s = i * self.hop - self.n_fft // 2
-            lo, hi = max(s, a), min(s + self.n_fft, b)
-            if hi > lo:
-                out[lo - a:hi - a] += squared[lo - s:hi - s]
-        return out
 
     def _emit(self, done: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         a, b = self.emitted, done
         if b <= a:
             empty = np.zeros((self.channels, 0), np.float32)
             return empty, empty, empty
-        summed = _take(self.ola, self.ola_start, a, b)
-        norm = self._window_sum(a, b)
+        accumulated = _take(self.ola, self.ola_start, a, b)
+        summed, norm = accumulated[:-1], accumulated[-1]
         vocals = np.where(norm > np.finfo(np.float32).tiny, summed / np.maximum(norm, 1e-30), summed)
         mixture = _take(self.native, self.native_start, a, b)
         accompaniment = mixture - vocals

@@ -92,13 +92,23 @@ class Augmentation:
     remix_probability: chance that the accompaniment comes from another clip than the vocals;
     independent offsets of voice and accompaniment inside a clip play the circular shift;
     voice_gain_db: the voice-to-accompaniment level is moved by up to this many dB;
-    level_db: (low, high) overall input level change, so the model meets quiet and loud songs.
+    level_db: (low, high) overall input level change, so the model meets quiet and loud songs;
+    eq_db: voice and accompaniment each get a random smooth equaliser curve of up to +-this many
+    dB (three cosines over log frequency), for other voices, instruments and recordings.
     The sampler's extra vocal versions (pitch and formants shifted by resampling) are drawn
     uniformly when augmenting.
     """
     remix_probability: float = 0.5
     voice_gain_db: float = 5.0
     level_db: tuple[float, float] = (-30.0, 6.0)
+    eq_db: float = 0.0
+
+    def equaliser(self, num_bins: int, rng: np.random.Generator) -> np.ndarray:
+        """A random gain curve, (num_bins,) linear amplitudes, within +-eq_db dB."""
+        position = np.log1p(np.arange(num_bins) / 12.0) / np.log1p((num_bins - 1) / 12.0)  # ~log f, 0..1
+        coefficients = rng.uniform(-1.0, 1.0, 3) * self.eq_db / 3
+        gain_db = coefficients @ np.cos(np.pi * np.arange(1, 4)[:, None] * position[None, :])
+        return (10 ** (gain_db / 20)).astype(np.float32)
 
 
 class BatchSampler:
@@ -181,5 +191,8 @@ class BatchSampler:
             v = voice_gain * self._window(voice, voice_start, frames)
             a = accompaniment_gain * self._window(
                 self.accompaniment[accompaniment_clip], accompaniment_start, frames)
+            if augmentation is not None and augmentation.eq_db:
+                v = v * augmentation.equaliser(self.num_bins, rng)
+                a = a * augmentation.equaliser(self.num_bins, rng)
             mixture[b], accompaniment[b], vocals[b] = np.abs(a + v), np.abs(a), np.abs(v)
         return mixture, accompaniment, vocals, level

@@ -89,7 +89,7 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
     if step >= config.iterations:
         print(f"already at step {step} >= --iterations {config.iterations}: nothing to do")
 
-    augmentation = Augmentation() if config.augment else None
+    augmentation = Augmentation(eq_db=config.eq_db) if config.augment else None
     gamma = config.discriminative_weight
 
     @tf.function(jit_compile=True)  # XLA: about 20% faster per step on CPU

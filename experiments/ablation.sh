@@ -13,8 +13,11 @@ declare -A RUNS=(
   [context-pitch]="--recipe context --iterations 3000"
   [context-pitch-noaug]="--recipe context --iterations 3000 --no-augment"
   [context-pitch-disc]="--recipe context --iterations 3000 --discriminative-weight 0.05"
+  [context-pitch6]="--recipe context --iterations 3000 --pitch-shift 6"
+  [context-pitch-eq]="--recipe context --iterations 3000 --eq-db 6"
+  [context-pitch6-eq]="--recipe context --iterations 3000 --pitch-shift 6 --eq-db 6"
 )
-ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc)
+ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context-pitch6 context-pitch-eq context-pitch6-eq)
 for name in "${@:-${ORDER[@]}}"; do
   $PY train.py ${RUNS[$name]} --model-dir runs/dev-$name --figure runs/dev-$name.png --quiet \
     --train-list data/dev-amy/train.txt --valid-list data/dev-amy/valid.txt

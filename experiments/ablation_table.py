@@ -21,7 +21,7 @@ def main() -> None:
         state = json.loads(state_path.read_text()) if state_path.exists() else {}
         vocals, accompaniment = summary["scores"]["vocals"], summary["scores"]["accompaniment"]
         changes = ", ".join(f"{k}={config[k]}" for k in ("features", "frames", "batch_size", "learning_rate",
-                                                         "augment", "pitch_shift",
+                                                         "augment", "pitch_shift", "eq_db",
                                                          "discriminative_weight"))
         rows.append(f"| {name} | {changes} | {state.get('step', config['iterations'])} "
                     f"| {state.get('wall_seconds', float('nan')) / 60:.0f} | {state.get('cpu_seconds', float('nan')) / 60:.0f} "

@@ -93,6 +93,8 @@ def test_streaming_in_blocks_equals_one_piece(tiny_model, rate, channels):
     from separator import SeparationStream
 
     separator = Separator(tiny_model, chunk_frames=37)  # GRU chunks that cut through blocks too
+    calls, vocals_mask = [], separator.vocals_mask
+    separator.vocals_mask = lambda magnitude, states: calls.append(len(magnitude)) or vocals_mask(magnitude, states)
     t = np.arange(int(3.1 * rate)) / rate
     waveform = np.stack([np.sin(2 * np.pi * (300 + 40 * c) * t * (1 + 0.2 * t)) * 0.4
                          for c in range(channels)]).astype(np.float32)
@@ -109,6 +111,8 @@ def test_streaming_in_blocks_equals_one_piece(tiny_model, rate, channels):
     assert vocals.shape == waveform.shape
     error = np.linalg.norm(vocals - whole["vocals"]) / np.linalg.norm(whole["vocals"])
     assert error < 1e-4
+    # the GRU only ever gets whole chunks, except for the rest at the end: no chunk is mostly padding
+    assert len(calls) > 1 and all(n % 37 == 0 for n in calls[:-1])
 
 
 def test_16k_mono_matches_librosa_masking(tiny_model):
@@ -120,3 +124,25 @@ def test_16k_mono_matches_librosa_masking(tiny_model):
     mask, _ = separator.vocals_mask(np.abs(spectrogram))
     expected = istft(mask * spectrogram, length=len(waveform))
     np.testing.assert_allclose(separator.separate(waveform, SAMPLE_RATE)["vocals"], expected, atol=2e-5)
+
+
+def test_window_sum_normaliser_equals_direct_overlap_add():
+    from separator import _hann, _window_sum
+
+    window, hop = _hann(16), 4
+    for frames, a, b in [(10, 0, 40), (10, 3, 47), (3, 0, 16), (50, 37, 190), (1, 0, 8)]:
+        direct = np.zeros(b - a)
+        for k in range(frames):  # frame k covers samples k * hop - 8 .. k * hop + 7
+            for i in range(16):
+                if a <= k * hop - 8 + i < b:
+                    direct[k * hop - 8 + i - a] += window[i] ** 2
+        np.testing.assert_allclose(_window_sum(window, hop, frames, a, b), direct, atol=1e-6)
+
+
+def test_help_does_not_load_tensorflow():
+    import subprocess
+    import sys
+
+    code = "import sys, main; main.build_parser(); print('tensorflow' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=main.__file__.rsplit("/", 1)[0])
+    assert result.stdout.strip() == "False", result.stderr

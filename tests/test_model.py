@@ -55,3 +55,15 @@ def test_inference_path_equals_training_path_and_ignores_padding():
     np.testing.assert_allclose(mask[:, :9], expected, atol=1e-5)
     for got, want in zip(final_states, expected_states):
         np.testing.assert_allclose(got, want, atol=1e-5)
+
+
+def test_quiet_import_leaves_scikit_learn_importable():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys, model; assert 'sklearn' not in sys.modules; "
+            "import sklearn.base; print(model.keras.__name__, sklearn.base.__name__)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parents[1])
+    assert result.stdout.split() == ["keras", "sklearn.base"], result.stderr[-2000:]

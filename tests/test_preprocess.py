@@ -65,3 +65,17 @@ def test_pitch_shifted_vocal_versions(mir1k):
     assert peak(lowest) < peak(original) < peak(highest)
     mixture, _, _, _ = sampler.sample(8, 20, np.random.default_rng(0), Augmentation())
     assert mixture.shape == (8, 20, 513)
+
+
+def test_equaliser_augmentation_is_smooth_bounded_and_changes_the_balance(mir1k):
+    augmentation = Augmentation(eq_db=6.0)
+    rng = np.random.default_rng(1)
+    curves = np.array([20 * np.log10(augmentation.equaliser(513, rng)) for _ in range(200)])
+    assert np.abs(curves).max() <= 6.0 + 1e-4
+    assert np.abs(curves).max() > 3.0  # it does move levels
+    assert np.abs(np.diff(curves, axis=1)).max() < 0.5  # smooth across bins, no per-bin noise
+    files = sorted((mir1k / "Wavfile").glob("amy_*.wav"))[:2]
+    sampler = BatchSampler(files, mixing="0db")
+    plain = sampler.sample(4, 20, np.random.default_rng(3), Augmentation(level_db=(0, 0)))
+    equalised = sampler.sample(4, 20, np.random.default_rng(3), Augmentation(level_db=(0, 0), eq_db=6.0))
+    assert not np.allclose(plain[2], equalised[2])

@@ -60,7 +60,8 @@ def format_table(scores: dict[str, dict[str, float]]) -> str:
 
 
 def evaluate(files: list[Path], model_dir: Path, mixing: str | None = None, jobs: int = 2,
-             demo_dir: Path | None = None, quiet: bool = False, gain_db: float = 0.0) -> tuple[list[dict], dict]:
+             demo_dir: Path | None = None, quiet: bool = False, gain_db: float = 0.0,
+             mask_power: float = 1.0) -> tuple[list[dict], dict]:
     """Separate every clip and score it; returns per-clip rows and the global scores.
     `gain_db` scales each mixture (and its sources) first, to check that quiet or loud input
     separates as well (BSS Eval itself does not depend on the scale)."""
@@ -70,7 +71,7 @@ def evaluate(files: list[Path], model_dir: Path, mixing: str | None = None, jobs
     from preprocess import load_mir1k_clip
     from separator import Separator
 
-    separator = Separator(model_dir)
+    separator = Separator(model_dir, mask_power=mask_power)
     mixing = mixing or separator.config.mixing
     rows, pending = [], []
     gain = np.float32(10 ** (gain_db / 20))
@@ -94,7 +95,8 @@ def evaluate(files: list[Path], model_dir: Path, mixing: str | None = None, jobs
             row.update(job.get())
     if not rows:
         raise SvsError("no clips were scored: the list is empty or every clip has a silent source")
-    return rows, {"mixing": mixing, "gain_db": gain_db, "config": separator.config.to_json(), "scores": global_scores(rows)}
+    return rows, {"mixing": mixing, "gain_db": gain_db, "mask_power": mask_power,
+                  "config": separator.config.to_json(), "scores": global_scores(rows)}
 
 
 def save_statistics(rows: list[dict], summary: dict, output_dir: Path, name: str) -> tuple[Path, Path]:
@@ -114,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model-dir", type=Path, default=Path("model"))
     parser.add_argument("--mixing", choices=("sum", "0db"), help="mixing rule (default: the model's)")
     parser.add_argument("--gain-db", type=float, default=0.0, help="scale every mixture by this many dB first")
+    parser.add_argument("--mask-power", type=float, default=1.0,
+                        help="Wiener-style post-filter exponent (2 = Wiener; 1 = off, the default)")
     parser.add_argument("--output-dir", type=Path, default=Path("statistics"))
     parser.add_argument("--name", help="file name stem of the statistics (default: <model>_<list>)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="BSS Eval processes")
@@ -126,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             raise SvsError(f"{args.list} is empty (without the test singers, use --list data/MIR1K/valid.txt)")
         started = time.time()
         rows, summary = evaluate(files, args.model_dir, args.mixing, args.jobs, args.demo, args.quiet,
-                                 args.gain_db)
+                                 args.gain_db, args.mask_power)
         summary.update(list=str(args.list), model_dir=str(args.model_dir), clips=len(rows),
                        seconds_of_audio=float(sum(r["seconds"] for r in rows)),
                        evaluation_seconds=round(time.time() - started, 1))

@@ -28,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="seed: mono/src1/src2; names: mixture/accompaniment/vocals")
     parser.add_argument("--sample-rate", type=int, help="resample outputs to this rate (default: the input's)")
     parser.add_argument("--mono", action="store_true", help="mix down to mono before separating")
+    parser.add_argument("--mask-power", type=float, default=1.0,
+                        help="Wiener-style post-filter exponent (2 = Wiener; 1 = off, the default)")
     parser.add_argument("--skip-existing", action="store_true", help="skip inputs whose outputs all exist")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="files separated at once (default: one per core)")
@@ -43,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
             raise SvsError("no audio files to separate: put songs in songs/ or name files or folders")
         plan = output_paths(files, args.output_dir, args.template, args.format, args.stems)
         from separator import Separator, separate_files
-        separator = Separator(args.model)
+        separator = Separator(args.model, mask_power=args.mask_power)
         failures = separate_files(separator, plan, args.format, args.sample_rate, args.mono,
                                   args.skip_existing, args.quiet, args.jobs)
     except SvsError as error:

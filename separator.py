@@ -23,8 +23,15 @@ TOP_BAND_HZ = 4000.0  # masks above the model's 8 kHz Nyquist copy the mean of 4
 class Separator:
     """Holds a loaded model; `separate` is the array API, `vocals_mask` the model-only step."""
 
-    def __init__(self, model_dir: str | os.PathLike = "model", chunk_frames: int = 1024):
+    def __init__(self, model_dir: str | os.PathLike = "model", chunk_frames: int = 1024, mask_power: float = 1.0):
+        """`mask_power` p > 1 is a Wiener-style post-filter: with m the model's vocals mask, the
+        mask used is m^p / (m^p + (1 - m)^p), i.e. the estimated magnitudes raised to p before the
+        ratio (p = 2: a Wiener filter with the estimates as power spectra). 1 is the model as trained."""
         from model import load_model, tf  # model imports TensorFlow quietly and quickly
+
+        if not mask_power > 0:
+            raise SvsError(f"mask power must be positive, got {mask_power}")
+        self.mask_power = mask_power
 
         self.model = load_model(model_dir)
         self.config = self.model.config
@@ -61,7 +68,11 @@ class Separator:
             masks.append(mask.numpy()[0, :count])
         if not masks:
             return np.zeros((0, self.config.num_bins), np.float32), states
-        return np.concatenate(masks), states
+        mask = np.concatenate(masks)
+        if self.mask_power != 1:
+            vocals, accompaniment = mask ** self.mask_power, (1 - mask) ** self.mask_power
+            mask = vocals / np.maximum(vocals + accompaniment, np.finfo(np.float32).tiny)
+        return mask, states
 
     def separate(self, waveform: np.ndarray, sample_rate: int) -> dict[str, np.ndarray]:
         """(samples,) or (channels, samples) at any rate -> {"vocals", "accompaniment"}, each the

@@ -15,10 +15,21 @@ declare -A RUNS=(
   [context-pitch-disc]="--recipe context --iterations 3000 --discriminative-weight 0.05"
   [context-pitch6]="--recipe context --iterations 3000 --pitch-shift 6"
   [context-pitch-eq]="--recipe context --iterations 3000 --eq-db 6"
-  [context-pitch6-eq]="--recipe context --iterations 3000 --pitch-shift 6 --eq-db 6"
 )
-ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context-pitch6 context-pitch-eq context-pitch6-eq)
+# inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags"
+declare -A POST=(
+  [context-pitch-wiener2]="context-pitch --mask-power 2"
+  [context-pitch-wiener1.5]="context-pitch --mask-power 1.5"
+)
+ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context-pitch6 context-pitch-eq
+       context-pitch-wiener2 context-pitch-wiener1.5)
 for name in "${@:-${ORDER[@]}}"; do
+  if [ -n "${POST[$name]:-}" ]; then
+    set -- ${POST[$name]}
+    run=$1; shift
+    $PY evaluate.py --list data/dev-amy/valid.txt --model-dir runs/dev-$run --output-dir statistics/dev --name $name --quiet "$@"
+    continue
+  fi
   $PY train.py ${RUNS[$name]} --model-dir runs/dev-$name --figure runs/dev-$name.png --quiet \
     --train-list data/dev-amy/train.txt --valid-list data/dev-amy/valid.txt
   $PY evaluate.py --list data/dev-amy/valid.txt --model-dir runs/dev-$name --output-dir statistics/dev --name $name --quiet

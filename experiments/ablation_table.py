@@ -15,14 +15,16 @@ def main() -> None:
     rows = []
     for summary_path in sorted((ROOT / "statistics" / "dev").glob("*_summary.json")):
         name = summary_path.name.removesuffix("_summary.json")
-        state_path = ROOT / "runs" / f"dev-{name}" / "checkpoint" / "state.json"
         summary = json.loads(summary_path.read_text())
+        state_path = ROOT / summary.get("model_dir", f"runs/dev-{name}") / "checkpoint" / "state.json"
         config = Config.from_json(summary["config"]).to_json()  # fields newer than a run get defaults
         state = json.loads(state_path.read_text()) if state_path.exists() else {}
         vocals, accompaniment = summary["scores"]["vocals"], summary["scores"]["accompaniment"]
         changes = ", ".join(f"{k}={config[k]}" for k in ("features", "frames", "batch_size", "learning_rate",
                                                          "augment", "pitch_shift", "eq_db",
                                                          "discriminative_weight"))
+        if summary.get("mask_power", 1.0) != 1.0:
+            changes += f", mask_power={summary['mask_power']} (at inference)"
         rows.append(f"| {name} | {changes} | {state.get('step', config['iterations'])} "
                     f"| {state.get('wall_seconds', float('nan')) / 60:.0f} | {state.get('cpu_seconds', float('nan')) / 60:.0f} "
                     f"| {vocals['GNSDR']:.2f} / {vocals['GSIR']:.2f} / {vocals['GSAR']:.2f} "

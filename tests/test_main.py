@@ -146,3 +146,14 @@ def test_help_does_not_load_tensorflow():
     code = "import sys, main; main.build_parser(); print('tensorflow' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=main.__file__.rsplit("/", 1)[0])
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_wiener_style_post_filter_sharpens_the_mask(tiny_model):
+    magnitude = np.abs(np.random.default_rng(2).standard_normal((300, 513))).astype(np.float32)
+    plain, _ = Separator(tiny_model).vocals_mask(magnitude)
+    sharp, _ = Separator(tiny_model, mask_power=2.0).vocals_mask(magnitude)
+    expected = plain ** 2 / (plain ** 2 + (1 - plain) ** 2)
+    np.testing.assert_allclose(sharp, expected, rtol=1e-5, atol=1e-7)
+    assert np.all(np.abs(sharp - 0.5) >= np.abs(plain - 0.5) - 1e-6)  # further from undecided
+    with pytest.raises(SvsError):
+        Separator(tiny_model, mask_power=0.0)

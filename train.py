@@ -109,7 +109,8 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
     def checkpoint() -> None:
         save_checkpoint(model, optimizer, model_dir, dict(
             step=step, cpu_seconds=cpu_seconds, wall_seconds=wall_seconds,
-            rng=rng.bit_generator.state, valid_rng=valid_rng.bit_generator.state))
+            rng=rng.bit_generator.state, valid_rng=valid_rng.bit_generator.state,
+            train_files=[str(f) for f in train_files], valid_files=[str(f) for f in valid_files]))
         save_model(model, model_dir)
 
     writer = tf.summary.create_file_writer(str(model_dir / "logs"))
@@ -223,10 +224,16 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` saves a checkpoint too, like Ctrl-C
     try:
         config = config_from_args(args)
-        train_files = read_list(args.train_list)
-        valid_files = read_list(args.valid_list) if args.valid_list.exists() else []
-        if args.also_train_on_valid:
-            train_files, valid_files = train_files + valid_files, []
+        saved = read_json(checkpoint_dir(args.model_dir) / "state.json") if args.resume else {}
+        if "train_files" in saved:  # a resumed run goes on with the clips it started with
+            train_files, valid_files = map(lambda files: [Path(f) for f in files],
+                                           (saved["train_files"], saved["valid_files"]))
+            print(f"resuming with the checkpoint's clips: {len(train_files)} train, {len(valid_files)} valid")
+        else:
+            train_files = read_list(args.train_list)
+            valid_files = read_list(args.valid_list) if args.valid_list.exists() else []
+            if args.also_train_on_valid:
+                train_files, valid_files = train_files + valid_files, []
         print(f"recipe {config.recipe}: " + ", ".join(f"{k}={v}" for k, v in config.to_json().items()))
         train(config, train_files, valid_files, args.model_dir, resume=args.resume,
               figure=args.figure, quiet=args.quiet)

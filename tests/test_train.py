@@ -1,11 +1,12 @@
 import csv
+from pathlib import Path
 
 import numpy as np
 
 import train
 from conftest import TINY
 from model import CHECKPOINT_DIR, load_config, load_model, recipe_config
-from utils import read_list
+from utils import read_json, read_list
 
 
 def steps_in_log(model_dir):
@@ -39,11 +40,15 @@ def test_cli_resume_keeps_saved_config(lists, tmp_path):
     common = ["--train-list", str(lists / "train.txt"), "--valid-list", str(lists / "valid.txt"),
               "--model-dir", str(model_dir), "--figure", str(tmp_path / "f.png"), "--quiet"]
     tiny = ["--num-layers", "1", "--hidden-size", "8", "--frames", "6", "--batch-size", "2"]
-    assert train.main(common + tiny + ["--iterations", "3", "--recipe", "seed"]) == 0
+    assert train.main(common + tiny + ["--iterations", "3", "--recipe", "seed", "--also-train-on-valid"]) == 0
     assert load_config(model_dir).mixing == "0db"  # from the huang2014 split.json
+    # resumed without --also-train-on-valid: the run goes on with the clips it started with
     assert train.main(common + ["--resume", "--iterations", "5"]) == 0
     assert steps_in_log(model_dir) == [1, 2, 3, 4, 5]
     assert load_config(model_dir).hidden_size == 8
+    state = read_json(model_dir / CHECKPOINT_DIR / "state.json")
+    everything = read_list(lists / "train.txt") + read_list(lists / "valid.txt")
+    assert [Path(f) for f in state["train_files"]] == everything and state["valid_files"] == []
 
 
 def test_resume_without_checkpoint_is_a_clear_error(lists, tmp_path, capsys):

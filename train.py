@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import csv
 import dataclasses
+import os
 import signal
 import sys
 import time
@@ -110,7 +111,7 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
         save_checkpoint(model, optimizer, model_dir, dict(
             step=step, cpu_seconds=cpu_seconds, wall_seconds=wall_seconds,
             rng=rng.bit_generator.state, valid_rng=valid_rng.bit_generator.state,
-            train_files=[str(f) for f in train_files], valid_files=[str(f) for f in valid_files]))
+            train_files=[_portable(f) for f in train_files], valid_files=[_portable(f) for f in valid_files]))
         save_model(model, model_dir)
 
     writer = tf.summary.create_file_writer(str(model_dir / "logs"))
@@ -141,6 +142,7 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
                 with writer.as_default():
                     tf.summary.scalar("valid_loss", valid_loss, step=step)
             log.writerow([step, f"{train_loss:.6g}", valid_text])
+            log_file.flush()  # the log is never behind the run, even if it is killed
             if step % 50 == 0:
                 with writer.as_default():
                     tf.summary.scalar("train_loss", train_loss, step=step)
@@ -160,7 +162,7 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
         if bar is not None:
             bar.finish(dirty=interrupted)
     checkpoint()
-    if figure is not None and log_path.exists():
+    if figure is not None and step > 0 and log_path.exists():
         plot_training_curve(log_path, figure)
     if interrupted:
         print(f"\ninterrupted: checkpoint saved at step {step}; continue with `python train.py --resume`")
@@ -215,6 +217,14 @@ def config_from_args(args: argparse.Namespace) -> Config:
     return recipe_config(args.recipe, **overrides)
 
 
+def _portable(path: Path) -> str:
+    """A clip path for the checkpoint: relative to the working directory when it can be."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
@@ -225,11 +235,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = config_from_args(args)
         saved = read_json(checkpoint_dir(args.model_dir) / "state.json") if args.resume else {}
-        if "train_files" in saved:  # a resumed run goes on with the clips it started with
-            train_files, valid_files = map(lambda files: [Path(f) for f in files],
-                                           (saved["train_files"], saved["valid_files"]))
+        saved_files = [[Path(f) for f in saved[key]] for key in ("train_files", "valid_files") if key in saved]
+        if saved_files and all(f.is_file() for files in saved_files for f in files):
+            # a resumed run goes on with the clips it started with, whatever the flags say
+            train_files, valid_files = saved_files
             print(f"resuming with the checkpoint's clips: {len(train_files)} train, {len(valid_files)} valid")
         else:
+            if saved_files:
+                print("the checkpoint's clips are not all on this machine: using the clip lists given")
             train_files = read_list(args.train_list)
             valid_files = read_list(args.valid_list) if args.valid_list.exists() else []
             if args.also_train_on_valid:

@@ -92,6 +92,10 @@ def main() -> None:
             results[f"batch {label}"] = {"audio_minutes": audio_seconds / 60, "wall_seconds": round(wall, 2),
                                          "real_time_factor": round(audio_seconds / wall, 1),
                                          "peak_rss_mib": round(rss / 2**20)}
+        short = tmp / "short.wav"  # start-up: importing TensorFlow, loading and compiling the model
+        make_song(short, 1.0, sources)
+        wall, rss = run_main([str(short), "--output-dir", str(tmp / "short_out"), "--model", str(args.model), "--quiet"])
+        results["start-up (a 1-second file)"] = {"wall_seconds": round(wall, 2), "peak_rss_mib": round(rss / 2**20)}
         long = tmp / "long.flac"
         make_song(long, args.long_minutes * 60, sources)
         wall, rss = run_main([str(long), "--output-dir", str(tmp / "long_out"), "--model", str(args.model), "--quiet"])

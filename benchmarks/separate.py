@@ -1,6 +1,7 @@
 """Benchmark main.py: real-time factors and peak memory on this machine.
 
 python benchmarks/separate.py            # 30 min of MP3 (ten 3-min songs), a 60-min file, model only
+python benchmarks/separate.py --profile  # where the time of one song goes, stage by stage
 
 Inputs are built from songs/*.mp3 (looped to length, 44.1 kHz stereo MP3) in a temporary folder.
 Whole-process numbers run `python main.py` in a subprocess, start-up included.
@@ -66,6 +67,60 @@ def model_only(seconds: float, model_dir: Path) -> float:
     return seconds / (time.perf_counter() - started)
 
 
+def profile(song: Path, model_dir: Path, mono: bool) -> dict[str, float]:
+    """Seconds per stage of one song separated in this process on one core (the decoding thread
+    is run inline): the GRU, the STFTs, the inverse FFTs, MP3 decoding, writing the stems, the rest."""
+    import collections
+
+    import scipy.fft
+    import soundfile
+
+    import separator as module
+
+    seconds: collections.Counter = collections.Counter()
+
+    def timed(stage, function):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                seconds[stage] += time.perf_counter() - started
+        return wrapper
+
+    def decoded(blocks):
+        blocks = iter(blocks)
+        while True:
+            started = time.perf_counter()
+            block = next(blocks, None)
+            seconds["decode"] += time.perf_counter() - started
+            if block is None:
+                return
+            yield block
+
+    separator = module.Separator(model_dir)
+    separator.vocals_mask(np.ones((10, separator.config.num_bins), np.float32))  # compile first
+    separator.vocals_mask = timed("GRU", separator.vocals_mask)
+    saved = module._prefetch, module._frames_stft, scipy.fft.irfft, soundfile.SoundFile.write
+    module._prefetch = lambda blocks, depth=2: decoded(blocks)
+    module._frames_stft = timed("STFT", module._frames_stft)
+    scipy.fft.irfft = timed("inverse FFT", scipy.fft.irfft)
+    soundfile.SoundFile.write = timed("write stems", soundfile.SoundFile.write)
+    module.reuse_freed_memory()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            outputs = {stem: Path(tmp) / f"{stem}.wav" for stem in ("mixture", "vocals", "accompaniment")}
+            started = time.perf_counter()
+            module.separate_file(separator, song, outputs, sample_rate=16000 if mono else None, mono=mono)
+            total = time.perf_counter() - started
+    finally:
+        module._prefetch, module._frames_stft, scipy.fft.irfft, soundfile.SoundFile.write = saved
+    result = {stage: round(value, 3) for stage, value in seconds.items()}
+    result["rest"] = round(total - sum(seconds.values()), 3)
+    result["total"] = round(total, 3)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--songs", type=int, default=10, help="number of songs in the batch")
@@ -73,11 +128,24 @@ def main() -> None:
     parser.add_argument("--long-minutes", type=float, default=60.0, help="length of the memory test input")
     parser.add_argument("--model", type=Path, default=ROOT / "model")
     parser.add_argument("--json", type=Path, help="also write the numbers here")
+    parser.add_argument("--profile", action="store_true",
+                        help="only time the stages of one song in this process (default and 16 kHz mono output)")
     args = parser.parse_args()
     sources = sorted((ROOT / "songs").glob("*.mp3"))
     if not sources:
         raise SystemExit("no songs/*.mp3 to build inputs from")
     results = {"cpu_count": os.cpu_count()}
+    if args.profile:
+        with tempfile.TemporaryDirectory() as tmp:
+            song = Path(tmp) / "song.mp3"
+            make_song(song, args.song_minutes * 60, sources)
+            for label, mono in (("input rate, stereo (default)", False), ("16 kHz mono", True)):
+                results[f"profile, seconds per {args.song_minutes:g}-minute song, {label}"] = profile(
+                    song, args.model, mono)
+        print(json.dumps(results, indent=2))
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=2) + "\n")
+        return
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         batch = tmp / "batch"

@@ -93,7 +93,7 @@ class Config:
 RECIPES: dict[str, dict] = {
     "seed": {},
     "context": dict(features="log", mixing="0db", frames=100, batch_size=16, learning_rate=1e-3,
-                    lr_schedule="cosine", iterations=25000, augment=True, pitch_shift=4.0),
+                    lr_schedule="cosine", iterations=15000, augment=True, pitch_shift=4.0),
 }
 DEFAULT_RECIPE = "context"
 

@@ -44,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
         if not files:
             raise SvsError("no audio files to separate: put songs in songs/ or name files or folders")
         plan = output_paths(files, args.output_dir, args.template, args.format, args.stems)
-        from separator import Separator, separate_files
+        from separator import Separator, reuse_freed_memory, separate_files
+        reuse_freed_memory()  # a process-wide malloc setting, so set once here, by the program
         separator = Separator(args.model, mask_power=args.mask_power)
         failures = separate_files(separator, plan, args.format, args.sample_rate, args.mono,
                                   args.skip_existing, args.quiet, args.jobs)

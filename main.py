@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from separator import FORMATS, STEM_LABELS, collect_inputs, output_paths
+from separator import BACKENDS, FORMATS, STEM_LABELS, collect_inputs, output_paths
 from utils import SvsError
 
 
@@ -30,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--mono", action="store_true", help="mix down to mono before separating")
     parser.add_argument("--mask-power", type=float, default=1.0,
                         help="Wiener-style post-filter exponent (2 = Wiener; 1 = off, the default)")
+    parser.add_argument("--backend", default="auto", choices=BACKENDS,
+                        help="onnx: ONNX Runtime on model.onnx (fast start); tensorflow: the Keras weights; "
+                             "auto (default): onnx when model.onnx matches the weights, else tensorflow")
     parser.add_argument("--skip-existing", action="store_true", help="skip inputs whose outputs all exist")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="files separated at once (default: one per core)")
@@ -46,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         plan = output_paths(files, args.output_dir, args.template, args.format, args.stems)
         from separator import Separator, reuse_freed_memory, separate_files
         reuse_freed_memory()  # a process-wide malloc setting, so set once here, by the program
-        separator = Separator(args.model, mask_power=args.mask_power)
+        separator = Separator(args.model, mask_power=args.mask_power, backend=args.backend)
         failures = separate_files(separator, plan, args.format, args.sample_rate, args.mono,
                                   args.skip_existing, args.quiet, args.jobs)
     except SvsError as error:

@@ -1,15 +1,16 @@
-"""The network: stacked GRU -> two ReLU dense heads -> soft time-frequency masks. Config and save/load."""
+"""The network: stacked GRU -> two ReLU dense heads -> soft time-frequency masks; save/load and
+the ONNX export used for fast inference. Hyperparameters and recipes are in config.py."""
 from __future__ import annotations
 
-import dataclasses
 import os
 import shutil
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from config import (CONFIG_FILE, DEFAULT_RECIPE, ONNX_FILE, RECIPES, WEIGHTS_FILE,  # noqa: F401 (re-exported)
+                    Config, load_config, model_fingerprint, recipe_config)
 from utils import SvsError, read_json, write_json
 
 
@@ -38,70 +39,9 @@ def _import_tensorflow():
 
 keras, tf = _import_tensorflow()
 
-CONFIG_FILE = "config.json"
-WEIGHTS_FILE = "model.weights.h5"
 CHECKPOINT_DIR = "checkpoint"
 EPSILON = 1e-8  # keeps the mask defined where both heads output 0
 LOG_FLOOR = 1e-5  # magnitude floor of the log features (digital silence)
-
-
-@dataclass
-class Config:
-    """Every hyperparameter of a model and its training. Saved as config.json beside the weights.
-
-    The defaults are the seed's recipe (Lei Mao 2018): raw magnitudes, 10-frame windows,
-    batch 64, Adam 1e-4, 50k iterations, plain MSE, no augmentation.
-    """
-    sample_rate: int = 16000
-    n_fft: int = 1024
-    hop_length: int = 256
-    num_layers: int = 3
-    hidden_size: int = 256
-    features: str = "raw"            # raw | log: log magnitudes standardised per bin
-    mixing: str = "sum"              # sum | 0db, how training clips are mixed
-    frames: int = 10                 # frames per training window
-    batch_size: int = 64
-    learning_rate: float = 1e-4
-    lr_schedule: str = "constant"    # constant | cosine (decays to 1% over `iterations`)
-    iterations: int = 50000
-    discriminative_weight: float = 0.0  # gamma of Huang et al.'s discriminative term
-    augment: bool = False            # remixing, voice-level and input-level augmentation
-    pitch_shift: float = 0.0         # with augment: vocals also resampled by up to +-this many semitones
-    eq_db: float = 0.0               # with augment: random equaliser curves of up to +-this many dB
-    validate_every: int = 200
-    checkpoint_every: int = 1000
-    seed: int = 0
-    recipe: str = "seed"
-
-    @property
-    def num_bins(self) -> int:
-        return self.n_fft // 2 + 1
-
-    def to_json(self) -> dict:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict) -> "Config":
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = set(data) - known
-        if unknown:
-            raise SvsError(f"config has unknown fields {sorted(unknown)}: was it written by a newer svsrnn?")
-        return cls(**data)
-
-
-# Named training recipes: overrides of the seed defaults. `python train.py` uses DEFAULT_RECIPE.
-RECIPES: dict[str, dict] = {
-    "seed": {},
-    "context": dict(features="log", mixing="0db", frames=100, batch_size=16, learning_rate=1e-3,
-                    lr_schedule="cosine", iterations=15000, augment=True, pitch_shift=4.0),
-}
-DEFAULT_RECIPE = "context"
-
-
-def recipe_config(name: str, **overrides) -> Config:
-    if name not in RECIPES:
-        raise SvsError(f"unknown recipe {name!r}: choose from {sorted(RECIPES)}")
-    return Config(**{**RECIPES[name], **overrides, "recipe": name})
 
 
 class SeparationRNN(keras.Model):
@@ -121,7 +61,7 @@ class SeparationRNN(keras.Model):
         self.feature_std = self.add_weight(shape=(bins,), initializer="ones", trainable=False,
                                            name="feature_std")
         self.grus = [keras.layers.GRU(config.hidden_size, return_sequences=True, return_state=True,
-                                      name=f"gru_{i}") for i in range(config.num_layers)]
+                                      dropout=config.dropout, name=f"gru_{i}") for i in range(config.num_layers)]
         self.accompaniment_head = keras.layers.Dense(bins, activation="relu", name="accompaniment_head")
         self.vocals_head = keras.layers.Dense(bins, activation="relu", name="vocals_head")
 
@@ -204,20 +144,76 @@ def separation_loss(accompaniment, vocals, accompaniment_hat, vocals_hat, discri
 
 
 def save_model(model: SeparationRNN, model_dir: str | os.PathLike) -> None:
-    """config.json + model.weights.h5: all that inference needs."""
+    """config.json + model.weights.h5, and model.onnx for fast inference."""
     model_dir = Path(model_dir)
     model_dir.mkdir(parents=True, exist_ok=True)
     write_json(model_dir / CONFIG_FILE, model.config.to_json())
     tmp = model_dir / f".tmp.{WEIGHTS_FILE}"
     model.save_weights(tmp)
     os.replace(tmp, model_dir / WEIGHTS_FILE)
+    export_onnx(model, model_dir)
 
 
-def load_config(model_dir: str | os.PathLike) -> Config:
-    path = Path(model_dir) / CONFIG_FILE
-    if not path.is_file():
-        raise SvsError(f"no model in {model_dir}: {path} is missing (train one with `python train.py`)")
-    return Config.from_json(read_json(path))
+def export_onnx(model: SeparationRNN, model_dir: str | os.PathLike) -> Path:
+    """Write model_dir/model.onnx: `inference_masks` as an ONNX graph (the standard GRU operator,
+    linear_before_reset = Keras' reset_after), for ONNX Runtime, which starts in a fraction of a
+    second where TensorFlow takes about five. Inputs: magnitude (frames, 1, bins), frames (1,) int32
+    and one state (1, 1, hidden) per layer; outputs: vocals mask (frames, 1, bins) and the states."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    config = model.config
+    initializers, nodes = [], []
+
+    def constant(name, value, dtype=np.float32):
+        initializers.append(numpy_helper.from_array(np.ascontiguousarray(np.asarray(value, dtype)), name))
+        return name
+
+    def node(op, inputs, output, **attributes):
+        nodes.append(helper.make_node(op, inputs, [output] if isinstance(output, str) else output, **attributes))
+        return output
+
+    hidden = "magnitude"
+    if config.features == "log":
+        hidden = node("Log", [node("Add", [hidden, constant("log_floor", [LOG_FLOOR])], "floored")], "log")
+        hidden = node("Sub", [hidden, constant("feature_mean", model.feature_mean.numpy())], "centred")
+        hidden = node("Div", [hidden, constant("feature_std", model.feature_std.numpy())], "features")
+    squeeze = constant("direction_axis", [1], np.int64)
+    for i, gru in enumerate(model.grus):
+        cell = gru.cell  # Keras gate order z, r, h is ONNX's zrh; bias rows: input, recurrent
+        weights = [constant(f"gru_{i}_W", cell.kernel.numpy().T[None]),
+                   constant(f"gru_{i}_R", cell.recurrent_kernel.numpy().T[None]),
+                   constant(f"gru_{i}_B", cell.bias.numpy().reshape(1, -1))]
+        node("GRU", [hidden, *weights, "frames", f"state_{i}"], [f"gru_{i}_sequence", f"new_state_{i}"],
+             hidden_size=config.hidden_size, linear_before_reset=1)
+        hidden = node("Squeeze", [f"gru_{i}_sequence", squeeze], f"gru_{i}_out")  # (frames, 1, hidden)
+    heads = {}
+    for name, head in (("accompaniment", model.accompaniment_head), ("vocals", model.vocals_head)):
+        product = node("MatMul", [hidden, constant(f"{name}_kernel", head.kernel.numpy())], f"{name}_product")
+        affine = node("Add", [product, constant(f"{name}_bias", head.bias.numpy())], f"{name}_affine")
+        heads[name] = node("Relu", [affine], f"{name}_head")
+    total = node("Add", [node("Add", [heads["accompaniment"], heads["vocals"]], "heads_sum"),
+                         constant("epsilon", [EPSILON])], "total")
+    node("Div", [node("Add", [heads["vocals"], constant("half_epsilon", [EPSILON / 2])], "vocals_eps"), total],
+         "vocals_mask")
+
+    state = [1, 1, config.hidden_size]
+    graph = helper.make_graph(
+        nodes, "svsrnn", [helper.make_tensor_value_info("magnitude", TensorProto.FLOAT, ["frames", 1, config.num_bins]),
+                          helper.make_tensor_value_info("frames", TensorProto.INT32, [1])]
+        + [helper.make_tensor_value_info(f"state_{i}", TensorProto.FLOAT, state) for i in range(config.num_layers)],
+        [helper.make_tensor_value_info("vocals_mask", TensorProto.FLOAT, ["frames", 1, config.num_bins])]
+        + [helper.make_tensor_value_info(f"new_state_{i}", TensorProto.FLOAT, state) for i in range(config.num_layers)],
+        initializers)
+    exported = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="svsrnn")
+    exported.ir_version = 8  # readable by older ONNX Runtimes too
+    helper.set_model_props(exported, {"fingerprint": model_fingerprint(model_dir)})
+    onnx.checker.check_model(exported)
+    path = Path(model_dir) / ONNX_FILE
+    tmp = path.with_name(f".tmp.{ONNX_FILE}")
+    tmp.write_bytes(exported.SerializeToString())
+    os.replace(tmp, path)
+    return path
 
 
 def load_model(model_dir: str | os.PathLike) -> SeparationRNN:

@@ -18,28 +18,54 @@ import numpy as np
 from utils import SvsError
 
 TOP_BAND_HZ = 4000.0  # masks above the model's 8 kHz Nyquist copy the mean of 4 kHz..8 kHz
+BACKENDS = ("auto", "onnx", "tensorflow")
 
 
 class Separator:
-    """Holds a loaded model; `separate` is the array API, `vocals_mask` the model-only step."""
+    """Holds a loaded model; `separate` is the array API, `vocals_mask` the model-only step.
 
-    def __init__(self, model_dir: str | os.PathLike = "model", chunk_frames: int = 1024, mask_power: float = 1.0):
+    Two backends run the same network: ONNX Runtime on the model's model.onnx (starts in about
+    0.2 s) and TensorFlow on its Keras weights (about 5 s: import, build, XLA compile). "auto"
+    takes ONNX when model.onnx is there and was exported from these very weights, and otherwise
+    TensorFlow, which then writes model.onnx for the next run when it can."""
+
+    def __init__(self, model_dir: str | os.PathLike = "model", chunk_frames: int = 1024, mask_power: float = 1.0,
+                 backend: str = "auto"):
         """`mask_power` p > 1 is a Wiener-style post-filter: with m the model's vocals mask, the
         mask used is m^p / (m^p + (1 - m)^p), i.e. the estimated magnitudes raised to p before the
         ratio (p = 2: a Wiener filter with the estimates as power spectra). 1 is the model as trained."""
-        from model import load_model, tf  # model imports TensorFlow quietly and quickly
+        from config import load_config
 
         if not mask_power > 0:
             raise SvsError(f"mask power must be positive, got {mask_power}")
+        if backend not in BACKENDS:
+            raise SvsError(f"unknown backend {backend!r}: choose from {', '.join(BACKENDS)}")
         self.mask_power = mask_power
+        self.chunk_frames = chunk_frames
+        self.config = load_config(model_dir)
+        self.backend = None
+        if backend != "tensorflow":
+            self._session = _onnx_session(model_dir, required=backend == "onnx")
+            if self._session is not None:
+                self.backend, self._run = "onnx", self._run_onnx
+        if self.backend is None:
+            self._load_tensorflow(model_dir, export=backend == "auto")
+            self.backend, self._run = "tensorflow", self._run_tensorflow
+
+    def _load_tensorflow(self, model_dir, export: bool) -> None:
+        from model import export_onnx, load_model, tf  # model imports TensorFlow quietly and quickly
 
         self.model = load_model(model_dir)
         self.config = self.model.config
-        self.chunk_frames = chunk_frames
+        if export:  # so that the next run starts with ONNX Runtime; a read-only model folder is fine
+            try:
+                export_onnx(self.model, model_dir)
+            except (ImportError, OSError):
+                pass
         bins, hidden = self.config.num_bins, self.config.hidden_size
-        signature = [tf.TensorSpec((1, chunk_frames, bins), tf.float32),
+        signature = [tf.TensorSpec((1, self.chunk_frames, bins), tf.float32),
                      [tf.TensorSpec((1, hidden), tf.float32)] * self.config.num_layers,
-                     tf.TensorSpec((1, chunk_frames), tf.bool)]
+                     tf.TensorSpec((1, self.chunk_frames), tf.bool)]
 
         # One fixed chunk shape, so XLA compiles once (about 2x faster than plain graphs on CPU);
         # the last chunk is padded, and the `valid` mask keeps padding out of the GRU states.
@@ -47,7 +73,22 @@ class Separator:
         def vocals_mask(magnitude, states, valid):
             return self.model.inference_masks(magnitude, states, valid)
 
-        self._vocals_mask = vocals_mask
+        self._tf_vocals_mask = vocals_mask
+
+    def _run_tensorflow(self, chunk: np.ndarray, states: list) -> tuple[np.ndarray, list]:
+        count = len(chunk)
+        padded = np.zeros((1, self.chunk_frames, chunk.shape[1]), np.float32)
+        padded[0, :count] = chunk
+        valid = np.zeros((1, self.chunk_frames), bool)
+        valid[0, :count] = True
+        mask, states = self._tf_vocals_mask(padded, states, valid)
+        return mask.numpy()[0, :count], [s.numpy() for s in states]
+
+    def _run_onnx(self, chunk: np.ndarray, states: list) -> tuple[np.ndarray, list]:
+        feeds = {"magnitude": chunk[:, None, :], "frames": np.array([len(chunk)], np.int32)}
+        feeds.update({f"state_{i}": state.reshape(1, 1, -1) for i, state in enumerate(states)})
+        mask, *states = self._session.run(None, feeds)
+        return mask[:, 0], [state.reshape(1, -1) for state in states]
 
     def initial_states(self, batch: int = 1) -> list[np.ndarray]:
         return [np.zeros((batch, self.config.hidden_size), np.float32) for _ in range(self.config.num_layers)]
@@ -58,14 +99,9 @@ class Separator:
         states = self.initial_states() if states is None else states
         masks = []
         for start in range(0, len(magnitude), self.chunk_frames):
-            chunk = magnitude[start:start + self.chunk_frames].astype(np.float32)
-            count = len(chunk)
-            padded = np.zeros((1, self.chunk_frames, chunk.shape[1]), np.float32)
-            padded[0, :count] = chunk
-            valid = np.zeros((1, self.chunk_frames), bool)
-            valid[0, :count] = True
-            mask, states = self._vocals_mask(padded, states, valid)
-            masks.append(mask.numpy()[0, :count])
+            chunk = np.ascontiguousarray(magnitude[start:start + self.chunk_frames], np.float32)
+            mask, states = self._run(chunk, states)
+            masks.append(mask)
         if not masks:
             return np.zeros((0, self.config.num_bins), np.float32), states
         mask = np.concatenate(masks)
@@ -88,6 +124,40 @@ class Separator:
         if waveform.ndim == 1:
             vocals, accompaniment = vocals[0], accompaniment[0]
         return {"vocals": vocals, "accompaniment": accompaniment}
+
+
+def _onnx_session(model_dir: str | os.PathLike, required: bool):
+    """An ONNX Runtime session on model_dir/model.onnx, or None (or an error, if `required`) when
+    there is no such file, no onnxruntime, or the file was exported from other weights."""
+    from config import ONNX_FILE, model_fingerprint
+
+    path = Path(model_dir) / ONNX_FILE
+    try:
+        import onnxruntime
+    except ImportError:
+        if required:
+            raise SvsError("the onnx backend needs onnxruntime: pip install -r requirements.txt")
+        return None
+    if not path.is_file():
+        if required:
+            raise SvsError(f"no {path}: run once with --backend auto to export it")
+        return None
+    options = onnxruntime.SessionOptions()
+    # one thread per session: the file layer separates files in parallel threads instead
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    try:
+        session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    except Exception as error:  # a damaged file: TensorFlow can still run the weights
+        if required:
+            raise SvsError(f"{path} cannot be loaded: {error}")
+        return None
+    if session.get_modelmeta().custom_metadata_map.get("fingerprint") != model_fingerprint(model_dir):
+        if required:
+            raise SvsError(f"{path} was exported from other weights than {model_dir}'s: run once with "
+                           f"--backend auto to export it again")
+        return None
+    return session
 
 
 def _hann(n_fft: int) -> np.ndarray:

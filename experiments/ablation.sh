@@ -15,13 +15,14 @@ declare -A RUNS=(
   [context-pitch-disc]="--recipe context --iterations 3000 --discriminative-weight 0.05"
   [context-pitch6]="--recipe context --iterations 3000 --pitch-shift 6"
   [context-pitch-eq]="--recipe context --iterations 3000 --eq-db 6"
+  [context-pitch-dropout]="--recipe context --iterations 3000 --dropout 0.2"
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags"
 declare -A POST=(
   [context-pitch-wiener2]="context-pitch --mask-power 2"
   [context-pitch-wiener1.5]="context-pitch --mask-power 1.5"
 )
-ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context-pitch6 context-pitch-eq
+ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context-pitch6 context-pitch-eq context-pitch-dropout
        context-pitch-wiener2 context-pitch-wiener1.5)
 for name in "${@:-${ORDER[@]}}"; do
   if [ -n "${POST[$name]:-}" ]; then

@@ -22,7 +22,7 @@ def main() -> None:
         vocals, accompaniment = summary["scores"]["vocals"], summary["scores"]["accompaniment"]
         changes = ", ".join(f"{k}={config[k]}" for k in ("features", "frames", "batch_size", "learning_rate",
                                                          "augment", "pitch_shift", "eq_db",
-                                                         "discriminative_weight"))
+                                                         "discriminative_weight", "dropout"))
         if summary.get("mask_power", 1.0) != 1.0:
             changes += f", mask_power={summary['mask_power']} (at inference)"
         rows.append(f"| {name} | {changes} | {state.get('step', config['iterations'])} "

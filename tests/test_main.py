@@ -157,3 +157,77 @@ def test_wiener_style_post_filter_sharpens_the_mask(tiny_model):
     assert np.all(np.abs(sharp - 0.5) >= np.abs(plain - 0.5) - 1e-6)  # further from undecided
     with pytest.raises(SvsError):
         Separator(tiny_model, mask_power=0.0)
+
+
+def saved_model(directory, seed, **config):
+    from model import Config, build_model, save_model
+
+    model = build_model(Config(**config))
+    rng = np.random.default_rng(seed)
+    for variable in model.trainable_variables:  # random weights that are not Keras' initial ones
+        variable.assign(0.3 * rng.standard_normal(variable.shape).astype(np.float32))
+    model.set_feature_statistics(np.abs(rng.standard_normal((50, 513))))
+    save_model(model, directory)
+    return directory
+
+
+@pytest.mark.parametrize("features", ["raw", "log"])
+def test_onnx_backend_equals_tensorflow(tmp_path, features):
+    model_dir = saved_model(tmp_path, 0, num_layers=2, hidden_size=16, features=features)
+    onnx = Separator(model_dir, chunk_frames=37, backend="onnx")
+    keras = Separator(model_dir, chunk_frames=37, backend="tensorflow")
+    assert (onnx.backend, keras.backend) == ("onnx", "tensorflow")
+    magnitude = np.abs(np.random.default_rng(1).standard_normal((100, 513))).astype(np.float32)
+    states = [0.1 * np.ones((1, 16), np.float32)] * 2
+    (mask, final), (expected, expected_final) = onnx.vocals_mask(magnitude, states), keras.vocals_mask(magnitude, states)
+    np.testing.assert_allclose(mask, expected, atol=1e-4)  # float32 sums in another order
+    for got, want in zip(final, expected_final):
+        np.testing.assert_allclose(got, want, atol=1e-4)
+    waveform = np.stack([song(1.5, seed=1), song(1.5, seed=2)])
+    np.testing.assert_allclose(onnx.separate(waveform, 22050)["vocals"], keras.separate(waveform, 22050)["vocals"],
+                               atol=1e-4)
+
+
+def test_auto_backend_uses_onnx_only_when_exported_from_these_weights(tmp_path):
+    import shutil
+
+    from config import ONNX_FILE, WEIGHTS_FILE
+
+    model_dir = saved_model(tmp_path / "model", 0, num_layers=1, hidden_size=8, features="log")
+    other = saved_model(tmp_path / "other", 1, num_layers=1, hidden_size=8, features="log")
+    assert Separator(model_dir).backend == "onnx"
+    shutil.copy(other / WEIGHTS_FILE, model_dir / WEIGHTS_FILE)  # new weights, old model.onnx
+    with pytest.raises(SvsError, match="other weights"):
+        Separator(model_dir, backend="onnx")
+    fallback = Separator(model_dir)
+    assert fallback.backend == "tensorflow"  # and it exports model.onnx again for these weights
+    renewed = Separator(model_dir)
+    assert renewed.backend == "onnx"
+    magnitude = np.abs(np.random.default_rng(2).standard_normal((40, 513))).astype(np.float32)
+    np.testing.assert_allclose(renewed.vocals_mask(magnitude)[0], fallback.vocals_mask(magnitude)[0], atol=1e-4)
+    np.testing.assert_array_equal(renewed.vocals_mask(magnitude)[0], Separator(other).vocals_mask(magnitude)[0])
+    (model_dir / ONNX_FILE).write_bytes(b"not a model")
+    assert Separator(model_dir, backend="tensorflow").backend == "tensorflow"
+    assert (model_dir / ONNX_FILE).read_bytes() == b"not a model"  # an explicit backend writes nothing
+    with pytest.raises(SvsError, match="cannot be loaded"):
+        Separator(model_dir, backend="onnx")
+    (model_dir / ONNX_FILE).unlink()
+    with pytest.raises(SvsError, match="no .*model.onnx"):
+        Separator(model_dir, backend="onnx")
+    with pytest.raises(SvsError, match="unknown backend"):
+        Separator(model_dir, backend="torch")
+
+
+def test_main_with_an_exported_model_never_imports_tensorflow(tiny_model, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    sf.write(tmp_path / "s.wav", song(), SAMPLE_RATE)
+    code = (f"import sys, main; code = main.main([{str(tmp_path / 's.wav')!r}, '--output-dir', "
+            f"{str(tmp_path / 'out')!r}, '--model', {str(tiny_model)!r}, '--quiet']); "
+            "print(code, 'tensorflow' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parents[1])
+    assert result.stdout.split() == ["0", "False"], result.stderr[-2000:]
+    assert (tmp_path / "out" / "s_src2.wav").is_file()

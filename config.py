@@ -1,0 +1,92 @@
+"""A model folder's files, hyperparameters and named training recipes (config.json).
+
+No TensorFlow here: the separator reads a model's config without importing it."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from utils import SvsError, read_json
+
+CONFIG_FILE = "config.json"
+WEIGHTS_FILE = "model.weights.h5"
+ONNX_FILE = "model.onnx"  # the same network for ONNX Runtime, written beside the weights
+
+
+@dataclass
+class Config:
+    """Every hyperparameter of a model and its training. Saved as config.json beside the weights.
+
+    The defaults are the seed's recipe (Lei Mao 2018): raw magnitudes, 10-frame windows,
+    batch 64, Adam 1e-4, 50k iterations, plain MSE, no augmentation.
+    """
+    sample_rate: int = 16000
+    n_fft: int = 1024
+    hop_length: int = 256
+    num_layers: int = 3
+    hidden_size: int = 256
+    features: str = "raw"            # raw | log: log magnitudes standardised per bin
+    mixing: str = "sum"              # sum | 0db, how training clips are mixed
+    frames: int = 10                 # frames per training window
+    batch_size: int = 64
+    learning_rate: float = 1e-4
+    lr_schedule: str = "constant"    # constant | cosine (decays to 1% over `iterations`)
+    iterations: int = 50000
+    discriminative_weight: float = 0.0  # gamma of Huang et al.'s discriminative term
+    augment: bool = False            # remixing, voice-level and input-level augmentation
+    pitch_shift: float = 0.0         # with augment: vocals also resampled by up to +-this many semitones
+    eq_db: float = 0.0               # with augment: random equaliser curves of up to +-this many dB
+    dropout: float = 0.0             # training only: dropout on each GRU layer's inputs
+    validate_every: int = 200
+    checkpoint_every: int = 1000
+    seed: int = 0
+    recipe: str = "seed"
+
+    @property
+    def num_bins(self) -> int:
+        return self.n_fft // 2 + 1
+
+    def to_json(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Config":
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise SvsError(f"config has unknown fields {sorted(unknown)}: was it written by a newer svsrnn?")
+        return cls(**data)
+
+
+# Named training recipes: overrides of the seed defaults. `python train.py` uses DEFAULT_RECIPE.
+RECIPES: dict[str, dict] = {
+    "seed": {},
+    "context": dict(features="log", mixing="0db", frames=100, batch_size=16, learning_rate=1e-3,
+                    lr_schedule="cosine", iterations=15000, augment=True, pitch_shift=4.0),
+}
+DEFAULT_RECIPE = "context"
+
+
+def recipe_config(name: str, **overrides) -> Config:
+    if name not in RECIPES:
+        raise SvsError(f"unknown recipe {name!r}: choose from {sorted(RECIPES)}")
+    return Config(**{**RECIPES[name], **overrides, "recipe": name})
+
+
+def load_config(model_dir: str | os.PathLike) -> Config:
+    path = Path(model_dir) / CONFIG_FILE
+    if not path.is_file():
+        raise SvsError(f"no model in {model_dir}: {path} is missing (train one with `python train.py`)")
+    return Config.from_json(read_json(path))
+
+
+def model_fingerprint(model_dir: str | os.PathLike) -> str:
+    """sha256 of config.json and the weights: model.onnx records the one it was exported from,
+    so an export older than the weights is never used."""
+    digest = hashlib.sha256()
+    for name in (CONFIG_FILE, WEIGHTS_FILE):
+        digest.update((Path(model_dir) / name).read_bytes())
+    return digest.hexdigest()

@@ -1,6 +1,6 @@
 """Benchmark main.py: real-time factors and peak memory on this machine.
 
-python benchmarks/separate.py            # 30 min of MP3 (ten 3-min songs), a 60-min file, model only
+python benchmarks/separate.py            # 30 min of MP3 (ten 3-min songs), a 60-min file, start-up, model only
 python benchmarks/separate.py --profile  # where the time of one song goes, stage by stage
 
 Inputs are built from songs/*.mp3 (looped to length, 44.1 kHz stereo MP3) in a temporary folder.
@@ -54,11 +54,11 @@ def run_main(args: list[str]) -> tuple[float, int]:
     return float(wall), int(rss_kib) * 1024
 
 
-def model_only(seconds: float, model_dir: Path) -> float:
+def model_only(seconds: float, model_dir: Path, backend: str) -> float:
     """Real-time factor of the GRU alone on `seconds` of 16 kHz frames."""
     from separator import Separator
 
-    separator = Separator(model_dir)
+    separator = Separator(model_dir, backend=backend)
     frames = int(seconds * separator.config.sample_rate / separator.config.hop_length)
     magnitude = np.abs(np.random.default_rng(0).standard_normal((frames, separator.config.num_bins))).astype(np.float32)
     separator.vocals_mask(magnitude[:1000])  # trace once
@@ -98,7 +98,7 @@ def profile(song: Path, model_dir: Path, mono: bool) -> dict[str, float]:
                 return
             yield block
 
-    separator = module.Separator(model_dir)
+    separator = module.Separator(model_dir)  # the backend main.py uses
     separator.vocals_mask(np.ones((10, separator.config.num_bins), np.float32))  # compile first
     separator.vocals_mask = timed("GRU", separator.vocals_mask)
     saved = module._prefetch, module._frames_stft, scipy.fft.irfft, soundfile.SoundFile.write
@@ -153,24 +153,29 @@ def main() -> None:
         for i in range(args.songs):
             make_song(batch / f"song{i:02d}.mp3", args.song_minutes * 60, sources[i % len(sources):] + sources)
         audio_seconds = args.songs * args.song_minutes * 60
-        for label, extra in (("input rate, stereo (default)", []), ("16 kHz mono (--sample-rate 16000 --mono)",
-                                                                   ["--sample-rate", "16000", "--mono"])):
+        for label, extra in (("input rate, stereo (default)", []),
+                             ("16 kHz mono (--sample-rate 16000 --mono)", ["--sample-rate", "16000", "--mono"]),
+                             ("input rate, stereo, --backend tensorflow", ["--backend", "tensorflow"])):
             wall, rss = run_main([str(batch), "--output-dir", str(tmp / "out"), "--model", str(args.model),
                                   "--quiet", *extra])
             results[f"batch {label}"] = {"audio_minutes": audio_seconds / 60, "wall_seconds": round(wall, 2),
                                          "real_time_factor": round(audio_seconds / wall, 1),
                                          "peak_rss_mib": round(rss / 2**20)}
-        short = tmp / "short.wav"  # start-up: importing TensorFlow, loading and compiling the model
+        short = tmp / "short.wav"  # start-up: imports, loading the model (and with TensorFlow, compiling it)
         make_song(short, 1.0, sources)
-        wall, rss = run_main([str(short), "--output-dir", str(tmp / "short_out"), "--model", str(args.model), "--quiet"])
-        results["start-up (a 1-second file)"] = {"wall_seconds": round(wall, 2), "peak_rss_mib": round(rss / 2**20)}
+        for backend in ("onnx", "tensorflow"):
+            wall, rss = run_main([str(short), "--output-dir", str(tmp / "short_out"), "--model", str(args.model),
+                                  "--quiet", "--backend", backend])
+            results[f"start-up (a 1-second file), --backend {backend}"] = {"wall_seconds": round(wall, 2),
+                                                                          "peak_rss_mib": round(rss / 2**20)}
         long = tmp / "long.flac"
         make_song(long, args.long_minutes * 60, sources)
         wall, rss = run_main([str(long), "--output-dir", str(tmp / "long_out"), "--model", str(args.model), "--quiet"])
         results[f"{args.long_minutes:g}-minute file"] = {"wall_seconds": round(wall, 2),
                                                          "real_time_factor": round(args.long_minutes * 60 / wall, 1),
                                                          "peak_rss_mib": round(rss / 2**20)}
-    results["model only"] = {"real_time_factor": round(model_only(audio_seconds, args.model), 1)}
+    for backend in ("onnx", "tensorflow"):
+        results[f"model only, {backend}"] = {"real_time_factor": round(model_only(audio_seconds, args.model, backend), 1)}
     print(json.dumps(results, indent=2))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")

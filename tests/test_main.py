@@ -231,3 +231,11 @@ def test_main_with_an_exported_model_never_imports_tensorflow(tiny_model, tmp_pa
                             cwd=Path(__file__).resolve().parents[1])
     assert result.stdout.split() == ["0", "False"], result.stderr[-2000:]
     assert (tmp_path / "out" / "s_src2.wav").is_file()
+
+
+@pytest.mark.parametrize("channels", [1, 2, 3, 8])
+def test_downmix_is_the_channel_mean(channels):
+    from separator import _downmix
+
+    interleaved = np.random.default_rng(channels).standard_normal((1000, channels)).astype(np.float32)
+    np.testing.assert_allclose(_downmix(interleaved.T), interleaved.mean(axis=1), rtol=1e-6, atol=1e-7)

@@ -24,6 +24,7 @@ from utils import SvsError, plot_training_curve, read_json, read_list
 
 LOG_FILE = "train_log.csv"
 DATA_DIR = Path("data/MIR1K")
+SNAPSHOT_DIR = "snapshots"
 
 
 def make_optimizer(config: Config):
@@ -50,8 +51,10 @@ def _truncate_log(path: Path, step: int) -> None:
 
 
 def train(config: Config, train_files: list[Path], valid_files: list[Path], model_dir: Path,
-          resume: bool = False, figure: Path | None = None, quiet: bool = False) -> dict:
-    """Run the training loop to `config.iterations`; returns the final state (step, losses, times)."""
+          resume: bool = False, figure: Path | None = None, quiet: bool = False, snapshot_every: int = 0) -> dict:
+    """Run the training loop to `config.iterations`; returns the final state (step, losses, times).
+    `snapshot_every` N > 0 also keeps the model of every N-th step in model_dir/snapshots/step-N,
+    for choosing a step afterwards by what evaluate.py measures."""
     import progressbar
     import tensorflow as tf
 
@@ -113,6 +116,8 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
             rng=rng.bit_generator.state, valid_rng=valid_rng.bit_generator.state,
             train_files=[_portable(f) for f in train_files], valid_files=[_portable(f) for f in valid_files]))
         save_model(model, model_dir)
+        if snapshot_every and step % snapshot_every == 0 and step:
+            save_model(model, model_dir / SNAPSHOT_DIR / f"step-{step}")
 
     writer = tf.summary.create_file_writer(str(model_dir / "logs"))
     new_log = not log_path.exists()
@@ -185,6 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--resume", action="store_true", help="continue from the checkpoint in --model-dir")
     parser.add_argument("--figure", type=Path, default=Path("figures/training_loss.png"))
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--snapshot-every", type=int, default=0, metavar="N",
+                        help="also keep the model of every N-th step (a multiple of --checkpoint-every) "
+                             "in MODEL_DIR/snapshots/step-N")
     group = parser.add_argument_group("hyperparameters (override the recipe; saved in config.json)")
     for f in dataclasses.fields(Config):
         if f.name == "recipe":
@@ -248,8 +256,10 @@ def main(argv: list[str] | None = None) -> int:
             if args.also_train_on_valid:
                 train_files, valid_files = train_files + valid_files, []
         print(f"recipe {config.recipe}: " + ", ".join(f"{k}={v}" for k, v in config.to_json().items()))
+        if args.snapshot_every < 0 or (args.snapshot_every and args.snapshot_every % config.checkpoint_every):
+            raise SvsError(f"--snapshot-every must be a multiple of checkpoint_every ({config.checkpoint_every})")
         train(config, train_files, valid_files, args.model_dir, resume=args.resume,
-              figure=args.figure, quiet=args.quiet)
+              figure=args.figure, quiet=args.quiet, snapshot_every=args.snapshot_every)
     except SvsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

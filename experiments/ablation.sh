@@ -16,6 +16,7 @@ declare -A RUNS=(
   [context-pitch6]="--recipe context --iterations 3000 --pitch-shift 6"
   [context-pitch-eq]="--recipe context --iterations 3000 --eq-db 6"
   [context-pitch-dropout]="--recipe context --iterations 3000 --dropout 0.2"
+  [context-pitch-15k]="--recipe context --iterations 15000 --snapshot-every 3000"
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags"
 declare -A POST=(
@@ -23,7 +24,7 @@ declare -A POST=(
   [context-pitch-wiener1.5]="context-pitch --mask-power 1.5"
 )
 ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context-pitch6 context-pitch-eq context-pitch-dropout
-       context-pitch-wiener2 context-pitch-wiener1.5)
+       context-pitch-15k context-pitch-wiener2 context-pitch-wiener1.5)
 for name in "${@:-${ORDER[@]}}"; do
   if [ -n "${POST[$name]:-}" ]; then
     set -- ${POST[$name]}

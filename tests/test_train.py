@@ -84,3 +84,20 @@ def test_interrupted_training_saves_a_checkpoint(lists, tmp_path):
     assert 0 < step < 100000
     assert steps_in_log(model_dir)[-1] == step
     assert "checkpoint saved at step" in output
+
+
+def test_snapshots_keep_the_model_of_every_nth_step(lists, tmp_path):
+    from separator import Separator
+
+    model_dir = tmp_path / "m"
+    common = ["--train-list", str(lists / "train.txt"), "--valid-list", str(lists / "valid.txt"),
+              "--model-dir", str(model_dir), "--figure", str(tmp_path / "f.png"), "--quiet", "--recipe", "seed",
+              "--num-layers", "1", "--hidden-size", "8", "--frames", "6", "--batch-size", "2",
+              "--iterations", "4", "--checkpoint-every", "2"]
+    assert train.main(common + ["--snapshot-every", "3"]) == 1  # not a multiple of the checkpoints
+    assert train.main(common + ["--snapshot-every", "2"]) == 0
+    assert sorted(p.name for p in (model_dir / "snapshots").iterdir()) == ["step-2", "step-4"]
+    magnitude = np.abs(np.random.default_rng(0).standard_normal((20, 513))).astype(np.float32)
+    first, last = (Separator(model_dir / "snapshots" / f"step-{n}", backend="onnx") for n in (2, 4))
+    np.testing.assert_array_equal(last.vocals_mask(magnitude)[0], Separator(model_dir).vocals_mask(magnitude)[0])
+    assert not np.array_equal(first.vocals_mask(magnitude)[0], last.vocals_mask(magnitude)[0])

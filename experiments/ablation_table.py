@@ -10,13 +10,14 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
-    from model import Config
+    from config import Config
 
     rows = []
     for summary_path in sorted((ROOT / "statistics" / "dev").glob("*_summary.json")):
         name = summary_path.name.removesuffix("_summary.json")
         summary = json.loads(summary_path.read_text())
-        state_path = ROOT / summary.get("model_dir", f"runs/dev-{name}") / "checkpoint" / "state.json"
+        model_dir = Path(summary.get("model_dir", f"runs/dev-{name}"))
+        state_path = ROOT / model_dir / "checkpoint" / "state.json"
         config = Config.from_json(summary["config"]).to_json()  # fields newer than a run get defaults
         state = json.loads(state_path.read_text()) if state_path.exists() else {}
         vocals, accompaniment = summary["scores"]["vocals"], summary["scores"]["accompaniment"]
@@ -25,8 +26,13 @@ def main() -> None:
                                                          "discriminative_weight", "dropout"))
         if summary.get("mask_power", 1.0) != 1.0:
             changes += f", mask_power={summary['mask_power']} (at inference)"
-        rows.append(f"| {name} | {changes} | {state.get('step', config['iterations'])} "
-                    f"| {state.get('wall_seconds', float('nan')) / 60:.0f} | {state.get('cpu_seconds', float('nan')) / 60:.0f} "
+        if model_dir.parent.name == "snapshots":  # a step inside a longer run: its times are the run's
+            step, wall, cpu = int(model_dir.name.removeprefix("step-")), "", ""
+        else:
+            step = state.get("step", config["iterations"])
+            wall = f"{state.get('wall_seconds', float('nan')) / 60:.0f}"
+            cpu = f"{state.get('cpu_seconds', float('nan')) / 60:.0f}"
+        rows.append(f"| {name} | {changes} | {step} | {wall} | {cpu} "
                     f"| {vocals['GNSDR']:.2f} / {vocals['GSIR']:.2f} / {vocals['GSAR']:.2f} "
                     f"| {accompaniment['GNSDR']:.2f} / {accompaniment['GSIR']:.2f} / {accompaniment['GSAR']:.2f} |")
     if not rows:

@@ -49,7 +49,9 @@ def main(argv: list[str] | None = None) -> int:
         plan = output_paths(files, args.output_dir, args.template, args.format, args.stems)
         from separator import Separator, reuse_freed_memory, separate_files
         reuse_freed_memory()  # a process-wide malloc setting, so set once here, by the program
-        separator = Separator(args.model, mask_power=args.mask_power, backend=args.backend)
+        # cores that parallel files leave free (a single file, say) go to the model's matrix products
+        threads = max(1, (os.cpu_count() or 1) // max(1, min(args.jobs, len(plan))))
+        separator = Separator(args.model, mask_power=args.mask_power, backend=args.backend, threads=threads)
         failures = separate_files(separator, plan, args.format, args.sample_rate, args.mono,
                                   args.skip_existing, args.quiet, args.jobs)
     except SvsError as error:

@@ -30,10 +30,11 @@ class Separator:
     TensorFlow, which then writes model.onnx for the next run when it can."""
 
     def __init__(self, model_dir: str | os.PathLike = "model", chunk_frames: int = 1024, mask_power: float = 1.0,
-                 backend: str = "auto"):
+                 backend: str = "auto", threads: int = 1):
         """`mask_power` p > 1 is a Wiener-style post-filter: with m the model's vocals mask, the
         mask used is m^p / (m^p + (1 - m)^p), i.e. the estimated magnitudes raised to p before the
-        ratio (p = 2: a Wiener filter with the estimates as power spectra). 1 is the model as trained."""
+        ratio (p = 2: a Wiener filter with the estimates as power spectra). 1 is the model as trained.
+        `threads`: ONNX Runtime threads per call (1 where files are separated in parallel threads)."""
         from config import load_config
 
         if not mask_power > 0:
@@ -45,7 +46,7 @@ class Separator:
         self.config = load_config(model_dir)
         self.backend = None
         if backend != "tensorflow":
-            self._session = _onnx_session(model_dir, required=backend == "onnx")
+            self._session = _onnx_session(model_dir, required=backend == "onnx", threads=threads)
             if self._session is not None:
                 self.backend, self._run = "onnx", self._run_onnx
         if self.backend is None:
@@ -126,7 +127,7 @@ class Separator:
         return {"vocals": vocals, "accompaniment": accompaniment}
 
 
-def _onnx_session(model_dir: str | os.PathLike, required: bool):
+def _onnx_session(model_dir: str | os.PathLike, required: bool, threads: int = 1):
     """An ONNX Runtime session on model_dir/model.onnx, or None (or an error, if `required`) when
     there is no such file, no onnxruntime, or the file was exported from other weights."""
     from config import ONNX_FILE, model_fingerprint
@@ -143,8 +144,8 @@ def _onnx_session(model_dir: str | os.PathLike, required: bool):
             raise SvsError(f"no {path}: run once with --backend auto to export it")
         return None
     options = onnxruntime.SessionOptions()
-    # one thread per session: the file layer separates files in parallel threads instead
-    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    options.intra_op_num_threads, options.inter_op_num_threads = max(1, threads), 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # idle threads leave the core
     options.log_severity_level = 3
     try:
         session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])

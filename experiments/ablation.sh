@@ -22,9 +22,10 @@ declare -A RUNS=(
 declare -A POST=(
   [context-pitch-wiener2]="context-pitch --mask-power 2"
   [context-pitch-wiener1.5]="context-pitch --mask-power 1.5"
+  [context-pitch-wiener0.8]="context-pitch --mask-power 0.8"
 )
 ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context-pitch6 context-pitch-eq context-pitch-dropout
-       context-pitch-15k context-pitch-wiener2 context-pitch-wiener1.5)
+       context-pitch-15k context-pitch-wiener2 context-pitch-wiener1.5 context-pitch-wiener0.8)
 for name in "${@:-${ORDER[@]}}"; do
   if [ -n "${POST[$name]:-}" ]; then
     set -- ${POST[$name]}
@@ -35,5 +36,10 @@ for name in "${@:-${ORDER[@]}}"; do
   $PY train.py ${RUNS[$name]} --model-dir runs/dev-$name --figure runs/dev-$name.png --quiet \
     --train-list data/dev-amy/train.txt --valid-list data/dev-amy/valid.txt
   $PY evaluate.py --list data/dev-amy/valid.txt --model-dir runs/dev-$name --output-dir statistics/dev --name $name --quiet
+  for snapshot in runs/dev-$name/snapshots/step-*; do  # earlier steps of the same run (--snapshot-every)
+    [ -d "$snapshot" ] || continue
+    $PY evaluate.py --list data/dev-amy/valid.txt --model-dir "$snapshot" --output-dir statistics/dev \
+      --name "$name-${snapshot##*/}" --quiet
+  done
 done
 $PY experiments/ablation_table.py

@@ -28,19 +28,21 @@ def main() -> None:
             changes += f", mask_power={summary['mask_power']} (at inference)"
         if model_dir.parent.name == "snapshots":  # a step inside a longer run: its times are the run's
             step, wall, cpu = int(model_dir.name.removeprefix("step-")), "", ""
+            order = (str(model_dir.parents[1].name).removeprefix("dev-"), step)  # before the run's own row
         else:
+            order = (name, float("inf"))
             step = state.get("step", config["iterations"])
             wall = f"{state.get('wall_seconds', float('nan')) / 60:.0f}"
             cpu = f"{state.get('cpu_seconds', float('nan')) / 60:.0f}"
-        rows.append(f"| {name} | {changes} | {step} | {wall} | {cpu} "
+        rows.append((order, f"| {name} | {changes} | {step} | {wall} | {cpu} "
                     f"| {vocals['GNSDR']:.2f} / {vocals['GSIR']:.2f} / {vocals['GSAR']:.2f} "
-                    f"| {accompaniment['GNSDR']:.2f} / {accompaniment['GSIR']:.2f} / {accompaniment['GSAR']:.2f} |")
+                    f"| {accompaniment['GNSDR']:.2f} / {accompaniment['GSIR']:.2f} / {accompaniment['GSAR']:.2f} |"))
     if not rows:
         sys.exit("no statistics/dev/*_summary.json yet: run experiments/ablation.sh")
     print("| run | settings | iterations | wall min | CPU min | vocals GNSDR / GSIR / GSAR | "
           "accompaniment GNSDR / GSIR / GSAR |")
     print("|---|---|---|---|---|---|---|")
-    print("\n".join(rows))
+    print("\n".join(row for _, row in sorted(rows)))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ declare -A RUNS=(
   [context-pitch-dropout]="--recipe context --iterations 3000 --dropout 0.2"
   [context-pitch-15k]="--recipe context --iterations 15000 --snapshot-every 3000"
   [context-pitch-frames200]="--recipe context --iterations 3000 --frames 200 --batch-size 8"
+  [context-pitch-batch32]="--recipe context --iterations 3000 --batch-size 32"
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags"
 declare -A POST=(
@@ -26,7 +27,8 @@ declare -A POST=(
   [context-pitch-wiener0.8]="context-pitch --mask-power 0.8"
 )
 ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context-pitch6 context-pitch-eq context-pitch-dropout
-       context-pitch-15k context-pitch-frames200 context-pitch-wiener2 context-pitch-wiener1.5 context-pitch-wiener0.8)
+       context-pitch-15k context-pitch-frames200 context-pitch-batch32
+       context-pitch-wiener2 context-pitch-wiener1.5 context-pitch-wiener0.8)
 for name in "${@:-${ORDER[@]}}"; do
   if [ -n "${POST[$name]:-}" ]; then
     set -- ${POST[$name]}

@@ -197,14 +197,17 @@ def export_onnx(model: SeparationRNN, model_dir: str | os.PathLike) -> Path:
     node("Div", [node("Add", [heads["vocals"], constant("half_epsilon", [EPSILON / 2])], "vocals_eps"), total],
          "vocals_mask")
 
+    def tensor(name, dtype, shape):
+        return helper.make_tensor_value_info(name, dtype, shape)
+
     state = [1, 1, config.hidden_size]
-    graph = helper.make_graph(
-        nodes, "svsrnn", [helper.make_tensor_value_info("magnitude", TensorProto.FLOAT, ["frames", 1, config.num_bins]),
-                          helper.make_tensor_value_info("frames", TensorProto.INT32, [1])]
-        + [helper.make_tensor_value_info(f"state_{i}", TensorProto.FLOAT, state) for i in range(config.num_layers)],
-        [helper.make_tensor_value_info("vocals_mask", TensorProto.FLOAT, ["frames", 1, config.num_bins])]
-        + [helper.make_tensor_value_info(f"new_state_{i}", TensorProto.FLOAT, state) for i in range(config.num_layers)],
-        initializers)
+    inputs = [tensor("magnitude", TensorProto.FLOAT, ["frames", 1, config.num_bins]),
+              tensor("frames", TensorProto.INT32, [1])]
+    outputs = [tensor("vocals_mask", TensorProto.FLOAT, ["frames", 1, config.num_bins])]
+    for i in range(config.num_layers):
+        inputs.append(tensor(f"state_{i}", TensorProto.FLOAT, state))
+        outputs.append(tensor(f"new_state_{i}", TensorProto.FLOAT, state))
+    graph = helper.make_graph(nodes, "svsrnn", inputs, outputs, initializers)
     exported = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="svsrnn")
     exported.ir_version = 8  # readable by older ONNX Runtimes too
     helper.set_model_props(exported, {"fingerprint": model_fingerprint(model_dir)})

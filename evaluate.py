@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from separator import BACKENDS
 from utils import SvsError, read_list, write_json
 
 SOURCES = ("vocals", "accompaniment")
@@ -118,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gain-db", type=float, default=0.0, help="scale every mixture by this many dB first")
     parser.add_argument("--mask-power", type=float, default=1.0,
                         help="Wiener-style post-filter exponent (2 = Wiener; 1 = off, the default)")
-    parser.add_argument("--backend", default="auto", choices=("auto", "onnx", "tensorflow"),
+    parser.add_argument("--backend", default="auto", choices=BACKENDS,
                         help="inference backend, as in main.py")
     parser.add_argument("--output-dir", type=Path, default=Path("statistics"))
     parser.add_argument("--name", help="file name stem of the statistics (default: <model>_<list>)")

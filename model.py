@@ -156,8 +156,8 @@ def save_model(model: SeparationRNN, model_dir: str | os.PathLike) -> None:
 
 def export_onnx(model: SeparationRNN, model_dir: str | os.PathLike) -> Path:
     """Write model_dir/model.onnx: `inference_masks` as an ONNX graph (the standard GRU operator,
-    linear_before_reset = Keras' reset_after), for ONNX Runtime, which starts in a fraction of a
-    second where TensorFlow takes about five. Inputs: magnitude (frames, 1, bins), frames (1,) int32
+    linear_before_reset = Keras' reset_after), for ONNX Runtime, which starts far faster than
+    TensorFlow. Inputs: magnitude (frames, 1, bins), frames (1,) int32
     and one state (1, 1, hidden) per layer; outputs: vocals mask (frames, 1, bins) and the states."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper

@@ -24,8 +24,9 @@ BACKENDS = ("auto", "onnx", "tensorflow")
 class Separator:
     """Holds a loaded model; `separate` is the array API, `vocals_mask` the model-only step.
 
-    Two backends run the same network: ONNX Runtime on the model's model.onnx (starts in about
-    0.2 s) and TensorFlow on its Keras weights (about 5 s: import, build, XLA compile). "auto"
+    Two backends run the same network: ONNX Runtime on the model's model.onnx (starts in a
+    fraction of a second) and TensorFlow on its Keras weights (seconds: import, build, XLA
+    compile; see the README's start-up rows). "auto"
     takes ONNX when model.onnx is there and was exported from these very weights, and otherwise
     TensorFlow, which then writes model.onnx for the next run when it can."""
 
@@ -132,17 +133,18 @@ def _onnx_session(model_dir: str | os.PathLike, required: bool, threads: int = 1
     there is no such file, no onnxruntime, or the file was exported from other weights."""
     from config import ONNX_FILE, model_fingerprint
 
+    def unavailable(reason: str):
+        if required:
+            raise SvsError(reason)
+        return None
+
     path = Path(model_dir) / ONNX_FILE
     try:
         import onnxruntime
     except ImportError:
-        if required:
-            raise SvsError("the onnx backend needs onnxruntime: pip install -r requirements.txt")
-        return None
+        return unavailable("the onnx backend needs onnxruntime: pip install -r requirements.txt")
     if not path.is_file():
-        if required:
-            raise SvsError(f"no {path}: run once with --backend auto to export it")
-        return None
+        return unavailable(f"no {path}: run once with --backend auto to export it")
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads, options.inter_op_num_threads = max(1, threads), 1
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # idle threads leave the core
@@ -150,14 +152,10 @@ def _onnx_session(model_dir: str | os.PathLike, required: bool, threads: int = 1
     try:
         session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     except Exception as error:  # a damaged file: TensorFlow can still run the weights
-        if required:
-            raise SvsError(f"{path} cannot be loaded: {error}")
-        return None
+        return unavailable(f"{path} cannot be loaded: {error}")
     if session.get_modelmeta().custom_metadata_map.get("fingerprint") != model_fingerprint(model_dir):
-        if required:
-            raise SvsError(f"{path} was exported from other weights than {model_dir}'s: run once with "
-                           f"--backend auto to export it again")
-        return None
+        return unavailable(f"{path} was exported from other weights than {model_dir}'s: "
+                           f"run once with --backend auto to export it again")
     return session
 
 
@@ -168,8 +166,9 @@ def _hann(n_fft: int) -> np.ndarray:
 
 
 def _downmix(block: np.ndarray) -> np.ndarray:
-    """(channels, samples) -> (samples,) mean of the channels: block.mean(axis=0), but about 20x
-    faster on the channel-interleaved blocks that audio files decode into."""
+    """(channels, samples) -> (samples,) mean of the channels: block.mean(axis=0), which is slow
+    on the channel-interleaved blocks that audio files decode into (a reduction over a short,
+    strided axis); adding whole rows is not."""
     out = block[0].copy()
     for channel in block[1:]:
         out += channel

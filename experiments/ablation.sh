@@ -29,20 +29,25 @@ declare -A POST=(
 ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context-pitch6 context-pitch-eq context-pitch-dropout
        context-pitch-15k context-pitch-frames200 context-pitch-batch32
        context-pitch-wiener2 context-pitch-wiener1.5 context-pitch-wiener0.8)
+score() {  # score MODEL_DIR NAME [evaluate.py flags]: BSS Eval on the unheard singer's clips
+  local model_dir=$1 name=$2
+  shift 2
+  $PY evaluate.py --list data/dev-amy/valid.txt --model-dir "$model_dir" --output-dir statistics/dev \
+    --name "$name" --quiet "$@"
+}
 for name in "${@:-${ORDER[@]}}"; do
   if [ -n "${POST[$name]:-}" ]; then
     set -- ${POST[$name]}
     run=$1; shift
-    $PY evaluate.py --list data/dev-amy/valid.txt --model-dir runs/dev-$run --output-dir statistics/dev --name $name --quiet "$@"
+    score runs/dev-$run $name "$@"
     continue
   fi
   $PY train.py ${RUNS[$name]} --model-dir runs/dev-$name --figure runs/dev-$name.png --quiet \
     --train-list data/dev-amy/train.txt --valid-list data/dev-amy/valid.txt
-  $PY evaluate.py --list data/dev-amy/valid.txt --model-dir runs/dev-$name --output-dir statistics/dev --name $name --quiet
+  score runs/dev-$name $name
   for snapshot in runs/dev-$name/snapshots/step-*; do  # earlier steps of the same run (--snapshot-every)
     [ -d "$snapshot" ] || continue
-    $PY evaluate.py --list data/dev-amy/valid.txt --model-dir "$snapshot" --output-dir statistics/dev \
-      --name "$name-${snapshot##*/}" --quiet
+    score "$snapshot" "$name-${snapshot##*/}"
   done
 done
 $PY experiments/ablation_table.py

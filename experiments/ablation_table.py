@@ -28,7 +28,7 @@ def main() -> None:
             changes += f", mask_power={summary['mask_power']} (at inference)"
         if model_dir.parent.name == "snapshots":  # a step inside a longer run: its times are the run's
             step, wall, cpu = int(model_dir.name.removeprefix("step-")), "", ""
-            order = (str(model_dir.parents[1].name).removeprefix("dev-"), step)  # before the run's own row
+            order = (model_dir.parents[1].name.removeprefix("dev-"), step)  # before the run's own row
         else:
             order = (name, float("inf"))
             step = state.get("step", config["iterations"])

@@ -38,8 +38,10 @@ class Config:
     discriminative_weight: float = 0.0  # gamma of Huang et al.'s discriminative term
     augment: bool = False            # remixing, voice-level and input-level augmentation
     pitch_shift: float = 0.0         # with augment: vocals also resampled by up to +-this many semitones
+    accompaniment_shift: float = 0.0  # with augment: accompaniments also resampled by up to +-this many semitones
     eq_db: float = 0.0               # with augment: random equaliser curves of up to +-this many dB
     dropout: float = 0.0             # training only: dropout on each GRU layer's inputs
+    lookahead: int = 0               # frames of future context: the GRU outputs frame t's mask at step t + lookahead
     validate_every: int = 200
     checkpoint_every: int = 1000
     seed: int = 0

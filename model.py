@@ -116,8 +116,11 @@ class SeparationRNN(keras.Model):
         return (h_vocals + EPSILON / 2) / (h_accompaniment + h_vocals + EPSILON), new_states
 
     def call(self, magnitude, training=False):
-        """The seed's soft masking layer: y_hat_i = h_i / (h_1 + h_2 + eps) * x, both (batch, frames, bins)."""
+        """The seed's soft masking layer: y_hat_i = h_i / (h_1 + h_2 + eps) * x. (batch, frames, bins)
+        -> two (batch, frames - lookahead, bins): the last `lookahead` frames have no mask yet."""
         mask_accompaniment, mask_vocals, _ = self.masks(magnitude, training=training)
+        (mask_accompaniment, mask_vocals), (magnitude,) = align_lookahead(
+            self.config.lookahead, (mask_accompaniment, mask_vocals), (magnitude,))
         return mask_accompaniment * magnitude, mask_vocals * magnitude
 
     def set_feature_statistics(self, magnitude_frames: np.ndarray) -> None:
@@ -125,6 +128,15 @@ class SeparationRNN(keras.Model):
         log_magnitude = np.log(magnitude_frames.astype(np.float64) + LOG_FLOOR)
         self.feature_mean.assign(log_magnitude.mean(axis=0).astype(np.float32))
         self.feature_std.assign(np.maximum(log_magnitude.std(axis=0), 1e-3).astype(np.float32))
+
+
+def align_lookahead(lookahead: int, masks, frames):
+    """Pairs the GRU's outputs with the frames they are masks of: with `lookahead` d the output
+    at step t belongs to frame t - d, so within a window of T frames the masks of steps d..T-1
+    go with frames 0..T-d-1. Both are tuples of (batch, T, bins) tensors; returns them cut to T - d."""
+    if not lookahead:
+        return tuple(masks), tuple(frames)
+    return tuple(m[:, lookahead:] for m in masks), tuple(f[:, :-lookahead] for f in frames)
 
 
 def build_model(config: Config) -> SeparationRNN:

@@ -95,8 +95,8 @@ class Augmentation:
     level_db: (low, high) overall input level change, so the model meets quiet and loud songs;
     eq_db: voice and accompaniment each get a random smooth equaliser curve of up to +-this many
     dB (three cosines over log frequency), for other voices, instruments and recordings.
-    The sampler's extra vocal versions (pitch and formants shifted by resampling) are drawn
-    uniformly when augmenting.
+    The sampler's extra versions of vocals and accompaniments (pitch and formants shifted by
+    resampling) are drawn uniformly when augmenting.
     """
     remix_probability: float = 0.5
     voice_gain_db: float = 5.0
@@ -121,38 +121,44 @@ class BatchSampler:
 
     def __init__(self, files: Sequence[str | os.PathLike], mixing: str = "sum", n_fft: int = 1024,
                  hop_length: int = 256, sample_rate: int = 16000, progress: bool = False,
-                 pitch_shift: float = 0.0):
+                 pitch_shift: float = 0.0, accompaniment_shift: float = 0.0):
         """`pitch_shift` > 0 also keeps vocals resampled by -s, -s/2, +s/2, +s semitones (faster
-        or slower, so voices sound higher or lower, formants included) for augmentation."""
+        or slower, so voices sound higher or lower, formants included) for augmentation;
+        `accompaniment_shift` does the same for the accompaniments (other keys, tempi and timbres)."""
         import soxr
 
         if not files:
             raise SvsError("no clips to sample from: the clip list is empty")
-        self.accompaniment: list[np.ndarray] = []  # each (frames, bins) complex64
-        self.vocals: list[list[np.ndarray]] = []   # per clip: original first, then shifted versions
-        semitones = [s for s in np.linspace(-pitch_shift, pitch_shift, 5) if s] if pitch_shift else []
+        # per clip: the original first, then the shifted versions; each (frames, bins) complex64
+        self.accompaniment: list[list[np.ndarray]] = []
+        self.vocals: list[list[np.ndarray]] = []
+
+        def versions(signal: np.ndarray, shift: float) -> list[np.ndarray]:
+            semitones = [s for s in np.linspace(-shift, shift, 5) if s] if shift else []
+            signals = [signal] + [soxr.resample(signal, 2 ** (s / 12), 1.0) for s in semitones]
+            return [stft(x, n_fft, hop_length).astype(np.complex64) for x in signals]
+
         iterator = files
         if progress:
             import progressbar
             iterator = progressbar.progressbar(files, prefix="loading clips ")
         for path in iterator:
             _, accompaniment, vocals = load_mir1k_clip(path, mixing=mixing, sample_rate=sample_rate)
-            self.accompaniment.append(stft(accompaniment, n_fft, hop_length).astype(np.complex64))
-            versions = [vocals] + [soxr.resample(vocals, 2 ** (s / 12), 1.0) for s in semitones]
-            self.vocals.append([stft(v, n_fft, hop_length).astype(np.complex64) for v in versions])
+            self.accompaniment.append(versions(accompaniment, accompaniment_shift))
+            self.vocals.append(versions(vocals, pitch_shift))
         self.num_bins = n_fft // 2 + 1
 
     @property
     def nbytes(self) -> int:
-        return sum(a.nbytes + sum(v.nbytes for v in versions) for a, versions in zip(self.accompaniment, self.vocals))
+        return sum(x.nbytes for clips in (self.accompaniment, self.vocals) for versions in clips for x in versions)
 
     @property
     def num_frames(self) -> int:
-        return sum(len(a) for a in self.accompaniment)
+        return sum(len(a[0]) for a in self.accompaniment)
 
     def magnitude_frames(self, max_frames: int | None = None) -> np.ndarray:
         """Mixture magnitudes of all clips stacked, (frames, bins): for feature statistics."""
-        mixture = np.concatenate([np.abs(a + v[0]) for a, v in zip(self.accompaniment, self.vocals)])
+        mixture = np.concatenate([np.abs(a[0] + v[0]) for a, v in zip(self.accompaniment, self.vocals)])
         return mixture[:max_frames]
 
     @staticmethod
@@ -161,6 +167,14 @@ class BatchSampler:
         if len(window) < frames:  # a clip shorter than the window is zero-padded
             window = np.pad(window, ((0, frames - len(window)), (0, 0)))
         return window
+
+    @staticmethod
+    def _pick(versions: list[np.ndarray], rng: np.random.Generator, augmentation: Augmentation | None
+              ) -> np.ndarray:
+        """The original recording, or with augmentation one of its versions drawn at random."""
+        if augmentation is None or len(versions) == 1:
+            return versions[0]
+        return versions[int(rng.integers(len(versions)))]
 
     def sample(self, batch_size: int, frames: int, rng: np.random.Generator,
                augmentation: Augmentation | None = None
@@ -173,24 +187,22 @@ class BatchSampler:
         count = len(self.vocals)
         for b in range(batch_size):
             voice_clip = int(rng.integers(count))
-            voice = self.vocals[voice_clip][0]
-            if augmentation is not None and len(self.vocals[voice_clip]) > 1:
-                voice = self.vocals[voice_clip][int(rng.integers(len(self.vocals[voice_clip])))]
+            voice = self._pick(self.vocals[voice_clip], rng, augmentation)
             voice_start = int(rng.integers(max(1, len(voice) - frames + 1)))
             accompaniment_clip, accompaniment_start = voice_clip, voice_start
+            backing = self.accompaniment[voice_clip][0]
             voice_gain = accompaniment_gain = 1.0
             if augmentation is not None:
                 if rng.random() < augmentation.remix_probability:
                     accompaniment_clip = int(rng.integers(count))
-                accompaniment_start = int(rng.integers(
-                    max(1, len(self.accompaniment[accompaniment_clip]) - frames + 1)))
+                backing = self._pick(self.accompaniment[accompaniment_clip], rng, augmentation)
+                accompaniment_start = int(rng.integers(max(1, len(backing) - frames + 1)))
                 shift_db = rng.uniform(-augmentation.voice_gain_db, augmentation.voice_gain_db)
                 voice_gain = 10 ** (shift_db / 40)
                 accompaniment_gain = 1 / voice_gain
                 level[b] = 10 ** (rng.uniform(*augmentation.level_db) / 20)
             v = voice_gain * self._window(voice, voice_start, frames)
-            a = accompaniment_gain * self._window(
-                self.accompaniment[accompaniment_clip], accompaniment_start, frames)
+            a = accompaniment_gain * self._window(backing, accompaniment_start, frames)
             if augmentation is not None and augmentation.eq_db:
                 v = v * augmentation.equaliser(self.num_bins, rng)
                 a = a * augmentation.equaliser(self.num_bins, rng)

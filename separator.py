@@ -96,8 +96,10 @@ class Separator:
         return [np.zeros((batch, self.config.hidden_size), np.float32) for _ in range(self.config.num_layers)]
 
     def vocals_mask(self, magnitude: np.ndarray, states: list | None = None) -> tuple[np.ndarray, list]:
-        """(frames, bins) 16 kHz magnitudes -> vocals mask (frames, bins) and the GRU states after
-        the last frame. Runs in chunks of `chunk_frames` that carry the states, so memory stays bounded."""
+        """(frames, bins) 16 kHz magnitudes -> the vocals mask of each step (frames, bins) and the GRU
+        states after the last frame. Runs in chunks of `chunk_frames` that carry the states, so memory
+        stays bounded. With a model's `lookahead` d, step t's mask is that of frame t - d (the stream
+        pairs them)."""
         states = self.initial_states() if states is None else states
         masks = []
         for start in range(0, len(magnitude), self.chunk_frames):
@@ -271,6 +273,10 @@ class SeparationStream:
         self.pending = np.zeros((0, config.num_bins), np.complex64)  # 16 kHz STFT frames not yet masked
         self.stft16 = 0  # 16 kHz frames whose STFT is done (in `pending` or masked)
         self.masks, self.masks_start, self.frames16 = np.zeros((0, config.num_bins), np.float32), 0, 0
+        # a model with lookahead d outputs frame t's mask at step t + d: the first d outputs belong
+        # to no frame, and d frames of silence after the end bring out the last masks
+        self.lookahead = self.unpaired = config.lookahead
+        self.fed = np.zeros((0, config.num_bins), np.complex64)  # frames given to the GRU, mask still to come
         # overlap-add of the windowed vocals frames, one row per channel
         self.ola, self.ola_start = np.zeros((channels, 0), np.float32), 0
         self.states = None
@@ -329,13 +335,20 @@ class SeparationStream:
                 self.mono16_start = keep
         chunk = self.separator.chunk_frames
         ready = len(self.pending) if final else len(self.pending) // chunk * chunk
-        if ready:
+        if ready or (final and self.lookahead):
             spectrum, self.pending = self.pending[:ready], self.pending[ready:]  # (frames, bins)
-            mask, self.states = self.separator.vocals_mask(np.abs(spectrum), self.states)
+            magnitude = np.abs(spectrum)
+            if final and self.lookahead:
+                magnitude = np.concatenate([magnitude, np.zeros((self.lookahead, magnitude.shape[1]), np.float32)])
+            mask, self.states = self.separator.vocals_mask(magnitude, self.states)
+            skip = min(self.unpaired, len(mask))
+            mask, self.unpaired = mask[skip:], self.unpaired - skip
+            spectrum = np.concatenate([self.fed, spectrum]) if self.lookahead else spectrum
+            spectrum, self.fed = spectrum[:len(mask)], spectrum[len(mask):]  # the frames these masks are of
             if self.same_grid and self.frames == self.frames16:
                 reuse = (spectrum * mask)[None]  # (1, frames, bins), the frames step 2 does next
             self.masks = np.concatenate([self.masks, mask])
-            self.frames16 += ready
+            self.frames16 += len(mask)
 
         # 2. input-rate frames whose samples and (interpolated) masks are both available
         last = self._complete_frames(self.native_total, self.hop, self.n_fft, final)

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from model import (DEFAULT_RECIPE, RECIPES, Config, build_model, checkpoint_dir, load_checkpoint, load_config,
-                   recipe_config, save_checkpoint, save_model, separation_loss)
+from model import (DEFAULT_RECIPE, RECIPES, Config, align_lookahead, build_model, checkpoint_dir, load_checkpoint,
+                   load_config, recipe_config, save_checkpoint, save_model, separation_loss)
 from preprocess import Augmentation, BatchSampler
 from utils import SvsError, plot_training_curve, read_json, read_list
 
@@ -62,7 +62,8 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
     started = time.time()
     train_data = BatchSampler(train_files, mixing=config.mixing, n_fft=config.n_fft,
                               hop_length=config.hop_length, sample_rate=config.sample_rate, progress=not quiet,
-                              pitch_shift=config.pitch_shift if config.augment else 0.0)
+                              pitch_shift=config.pitch_shift if config.augment else 0.0,
+                              accompaniment_shift=config.accompaniment_shift if config.augment else 0.0)
     valid_data = (BatchSampler(valid_files, mixing=config.mixing, n_fft=config.n_fft,
                                hop_length=config.hop_length, sample_rate=config.sample_rate)
                   if valid_files else None)
@@ -100,6 +101,8 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
     def train_step(mixture, accompaniment, vocals, level):
         with tf.GradientTape() as tape:
             mask_a, mask_v, _ = model.masks(mixture * level[:, None, None], training=True)
+            (mask_a, mask_v), (mixture, accompaniment, vocals) = align_lookahead(
+                config.lookahead, (mask_a, mask_v), (mixture, accompaniment, vocals))
             loss = separation_loss(accompaniment, vocals, mask_a * mixture, mask_v * mixture, gamma)
         gradients = tape.gradient(loss, model.trainable_variables)
         optimizer.apply_gradients(zip(gradients, model.trainable_variables))
@@ -108,6 +111,7 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
     @tf.function(reduce_retracing=True)
     def valid_step(mixture, accompaniment, vocals):
         accompaniment_hat, vocals_hat = model(mixture)
+        _, (accompaniment, vocals) = align_lookahead(config.lookahead, (), (accompaniment, vocals))
         return separation_loss(accompaniment, vocals, accompaniment_hat, vocals_hat, gamma)
 
     def checkpoint() -> None:

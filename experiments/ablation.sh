@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Singer-independent ablation (issue 4): train on amy, score on abjones, a voice never heard.
 # Usage: bash experiments/ablation.sh [NAME...]   (default: every run below, in order)
-# Each run trains into runs/dev-NAME, scores abjones into statistics/dev/NAME_*, and
-# experiments/ablation_table.py prints the README's table from those files.
+# Each run trains into runs/dev-NAME, scores abjones into statistics/dev/NAME_* (its step and
+# times into NAME_run.json), and experiments/ablation_table.py prints the README's table from those files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -19,6 +19,8 @@ declare -A RUNS=(
   [context-pitch-15k]="--recipe context --iterations 15000 --snapshot-every 3000"
   [context-pitch-frames200]="--recipe context --iterations 3000 --frames 200 --batch-size 8"
   [context-pitch-batch32]="--recipe context --iterations 3000 --batch-size 32"
+  [context-pitch-lookahead6]="--recipe context --iterations 3000 --lookahead 6"
+  [context-pitch-accshift4]="--recipe context --iterations 3000 --accompaniment-shift 4"
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags"
 declare -A POST=(
@@ -27,7 +29,8 @@ declare -A POST=(
   [context-pitch-wiener0.8]="context-pitch --mask-power 0.8"
 )
 ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context-pitch6 context-pitch-eq context-pitch-dropout
-       context-pitch-15k context-pitch-frames200 context-pitch-batch32
+       context-pitch-15k context-pitch-frames200 context-pitch-batch32 context-pitch-lookahead6
+       context-pitch-accshift4
        context-pitch-wiener2 context-pitch-wiener1.5 context-pitch-wiener0.8)
 score() {  # score MODEL_DIR NAME [evaluate.py flags]: BSS Eval on the unheard singer's clips
   local model_dir=$1 name=$2
@@ -44,6 +47,9 @@ for name in "${@:-${ORDER[@]}}"; do
   fi
   $PY train.py ${RUNS[$name]} --model-dir runs/dev-$name --figure runs/dev-$name.png --quiet \
     --train-list data/dev-amy/train.txt --valid-list data/dev-amy/valid.txt
+  $PY -c 'import json, sys; state = json.load(open(sys.argv[1]))
+json.dump({k: state[k] for k in ("step", "wall_seconds", "cpu_seconds")}, open(sys.argv[2], "w"))' \
+    runs/dev-$name/checkpoint/state.json statistics/dev/${name}_run.json
   score runs/dev-$name $name
   for snapshot in runs/dev-$name/snapshots/step-*; do  # earlier steps of the same run (--snapshot-every)
     [ -d "$snapshot" ] || continue

@@ -1,4 +1,5 @@
-"""Print the ablation table (markdown) from runs/dev-*/checkpoint/state.json and statistics/dev/*_summary.json."""
+"""Print the ablation table (markdown) from statistics/dev/*_summary.json (scores) and *_run.json (a
+run's step and times, copied from runs/dev-*/checkpoint/state.json, which is read when it is missing)."""
 from __future__ import annotations
 
 import json
@@ -17,13 +18,16 @@ def main() -> None:
         name = summary_path.name.removesuffix("_summary.json")
         summary = json.loads(summary_path.read_text())
         model_dir = Path(summary.get("model_dir", f"runs/dev-{name}"))
-        state_path = ROOT / model_dir / "checkpoint" / "state.json"
+        state_path = summary_path.with_name(f"{model_dir.name.removeprefix('dev-')}_run.json")
+        if not state_path.exists():
+            state_path = ROOT / model_dir / "checkpoint" / "state.json"
         config = Config.from_json(summary["config"]).to_json()  # fields newer than a run get defaults
         state = json.loads(state_path.read_text()) if state_path.exists() else {}
         vocals, accompaniment = summary["scores"]["vocals"], summary["scores"]["accompaniment"]
         changes = ", ".join(f"{k}={config[k]}" for k in ("features", "frames", "batch_size", "learning_rate",
                                                          "augment", "pitch_shift", "eq_db",
-                                                         "discriminative_weight", "dropout"))
+                                                         "discriminative_weight", "dropout", "lookahead",
+                                                         "accompaniment_shift"))
         if summary.get("mask_power", 1.0) != 1.0:
             changes += f", mask_power={summary['mask_power']} (at inference)"
         if model_dir.parent.name == "snapshots":  # a step inside a longer run: its times are the run's

@@ -74,6 +74,19 @@ def tiny_model(lists, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def lookahead_model(lists, tmp_path_factory) -> Path:
+    """Like tiny_model, with a lookahead of 3 frames (frame t's mask comes out at step t + 3)."""
+    import train
+    from model import recipe_config
+    from utils import read_list
+
+    model_dir = tmp_path_factory.mktemp("lookahead_model")
+    config = recipe_config("context", **TINY, iterations=10, lookahead=3)
+    train.train(config, read_list(lists / "train.txt"), read_list(lists / "valid.txt"), model_dir, quiet=True)
+    return model_dir
+
+
+@pytest.fixture(scope="session")
 def manifest(mir1k, tmp_path_factory) -> Path:
     """A manifest of the synthetic clips in the format of mir1k_manifest.tsv."""
     import hashlib

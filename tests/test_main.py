@@ -88,10 +88,12 @@ def test_skip_existing_and_folder_collection(tiny_model, tmp_path):
     assert (out / "s_src2.wav").stat().st_mtime_ns == before
 
 
+@pytest.mark.parametrize("model", ["tiny_model", "lookahead_model"])
 @pytest.mark.parametrize("rate,channels", [(16000, 1), (44100, 2), (22050, 1)])
-def test_streaming_in_blocks_equals_one_piece(tiny_model, rate, channels):
+def test_streaming_in_blocks_equals_one_piece(model, rate, channels, request):
     from separator import SeparationStream
 
+    tiny_model = request.getfixturevalue(model)
     separator = Separator(tiny_model, chunk_frames=37)  # GRU chunks that cut through blocks too
     calls, vocals_mask = [], separator.vocals_mask
     separator.vocals_mask = lambda magnitude, states: calls.append(len(magnitude)) or vocals_mask(magnitude, states)
@@ -124,6 +126,22 @@ def test_16k_mono_matches_librosa_masking(tiny_model):
     mask, _ = separator.vocals_mask(np.abs(spectrogram))
     expected = istft(mask * spectrogram, length=len(waveform))
     np.testing.assert_allclose(separator.separate(waveform, SAMPLE_RATE)["vocals"], expected, atol=2e-5)
+
+
+@pytest.mark.parametrize("seconds", [2.3, 0.07])  # 0.07 s: 5 frames, fewer than lookahead + 3
+def test_lookahead_masks_each_frame_with_the_output_d_steps_later(lookahead_model, seconds):
+    from preprocess import istft, stft
+
+    separator = Separator(lookahead_model)
+    assert separator.config.lookahead == 3
+    waveform = song(seconds)
+    spectrogram = stft(waveform)
+    silence_after = np.zeros((3, spectrogram.shape[1]), np.float32)
+    steps, _ = separator.vocals_mask(np.concatenate([np.abs(spectrogram), silence_after]))
+    expected = istft(steps[3:] * spectrogram, length=len(waveform))
+    np.testing.assert_allclose(separator.separate(waveform, SAMPLE_RATE)["vocals"], expected, atol=2e-5)
+    unaligned = istft(steps[:-3] * spectrogram, length=len(waveform))
+    assert np.max(np.abs(unaligned - expected)) > 1e-3
 
 
 def test_window_sum_normaliser_equals_direct_overlap_add():

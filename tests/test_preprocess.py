@@ -67,6 +67,18 @@ def test_pitch_shifted_vocal_versions(mir1k):
     assert mixture.shape == (8, 20, 513)
 
 
+def test_shifted_accompaniment_versions_are_drawn_only_when_augmenting(mir1k):
+    files = sorted((mir1k / "Wavfile").glob("amy_*.wav"))[:2]
+    sampler = BatchSampler(files, mixing="0db", accompaniment_shift=4.0)
+    assert [len(a) for a in sampler.accompaniment] == [5, 5] and [len(v) for v in sampler.vocals] == [1, 1]
+    original, lowest = sampler.accompaniment[0][0], sampler.accompaniment[0][1]
+    assert len(lowest) > len(original)
+    plain = BatchSampler(files, mixing="0db")
+    for augmentation in (None, Augmentation(remix_probability=0.0, level_db=(0, 0))):
+        batches = [s.sample(16, 20, np.random.default_rng(5), augmentation)[1] for s in (plain, sampler)]
+        assert np.allclose(*batches) == (augmentation is None)  # shifted backings only when augmenting
+
+
 def test_equaliser_augmentation_is_smooth_bounded_and_changes_the_balance(mir1k):
     augmentation = Augmentation(eq_db=6.0)
     rng = np.random.default_rng(1)

@@ -10,14 +10,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
+BASE_RECIPE = "context"  # every run but seed is `--recipe context` and flags (experiments/ablation.sh)
 # not a recipe change: the run's length is its own column, the rest only schedule logging and saving
 UNCOMPARED = ("iterations", "recipe", "validate_every", "checkpoint_every")
 
 
 def main() -> None:
-    from config import DEFAULT_RECIPE, Config, recipe_config
+    from config import Config, recipe_config
 
-    default = recipe_config(DEFAULT_RECIPE).to_json()
+    base = recipe_config(BASE_RECIPE).to_json()
 
     rows = []
     for summary_path in sorted((ROOT / "statistics" / "dev").glob("*_summary.json")):
@@ -31,7 +32,7 @@ def main() -> None:
         state = json.loads(state_path.read_text()) if state_path.exists() else {}
         vocals, accompaniment = summary["scores"]["vocals"], summary["scores"]["accompaniment"]
         changes = ", ".join(f"{k}={v}" for k, v in config.items()
-                            if k not in UNCOMPARED and v != default[k]) or "(the default recipe)"
+                            if k not in UNCOMPARED and v != base[k]) or f"(the {BASE_RECIPE} recipe)"
         if summary.get("mask_power", 1.0) != 1.0:
             changes += f", mask_power={summary['mask_power']} (at inference)"
         if model_dir.parent.name == "snapshots":  # a step inside a longer run: its times are the run's
@@ -47,7 +48,7 @@ def main() -> None:
                     f"| {accompaniment['GNSDR']:.2f} / {accompaniment['GSIR']:.2f} / {accompaniment['GSAR']:.2f} |"))
     if not rows:
         sys.exit("no statistics/dev/*_summary.json yet: run experiments/ablation.sh")
-    print(f"| run | settings that differ from the default recipe ({DEFAULT_RECIPE}) | iterations | wall min | CPU min | vocals GNSDR / GSIR / GSAR | "
+    print(f"| run | settings that differ from the {BASE_RECIPE} recipe | iterations | wall min | CPU min | vocals GNSDR / GSIR / GSAR | "
           "accompaniment GNSDR / GSIR / GSAR |")
     print("|---|---|---|---|---|---|---|")
     print("\n".join(row for _, row in sorted(rows)))

@@ -47,6 +47,12 @@ class Config:
     seed: int = 0
     recipe: str = "seed"
 
+    def __post_init__(self):
+        if self.lookahead < 0 or self.lookahead >= self.frames:
+            raise SvsError(f"lookahead must be at least 0 and below frames ({self.frames}), got {self.lookahead}")
+        if self.pitch_shift < 0 or self.accompaniment_shift < 0:
+            raise SvsError("pitch_shift and accompaniment_shift are +- ranges in semitones: give them as >= 0")
+
     @property
     def num_bins(self) -> int:
         return self.n_fft // 2 + 1

@@ -34,6 +34,15 @@ def test_lookahead_pairs_each_frame_with_the_output_d_steps_later():
     np.testing.assert_allclose(accompaniment + vocals, magnitude[:, :7], rtol=1e-4, atol=1e-5)
 
 
+def test_impossible_lookahead_or_shift_is_a_clear_error():
+    with pytest.raises(SvsError, match="lookahead"):
+        Config(frames=10, lookahead=10)
+    with pytest.raises(SvsError, match="lookahead"):
+        Config(lookahead=-1)
+    with pytest.raises(SvsError, match="semitones"):
+        Config(accompaniment_shift=-4)
+
+
 def test_save_and_load_rebuild_from_config(tmp_path):
     model = build_model(recipe_config("context", num_layers=1, hidden_size=12))
     model.set_feature_statistics(np.abs(np.random.default_rng(2).standard_normal((50, 513))))

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Singer-independent ablation (issue 4): train on amy, score on abjones, a voice never heard.
 # Usage: bash experiments/ablation.sh [NAME...]   (default: every run below, in order)
-# Each run trains into runs/dev-NAME, scores abjones into statistics/dev/NAME_* (its step and
-# times into NAME_run.json), and experiments/ablation_table.py prints the README's table from those files.
+# Each run trains into runs/dev-NAME, scores abjones into statistics/dev/NAME_* (its step, times
+# and final training loss into NAME_run.json), and experiments/ablation_table.py prints the README's table from those files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -50,9 +50,7 @@ for name in "${@:-${ORDER[@]}}"; do
   fi
   $PY train.py ${RUNS[$name]} --model-dir runs/dev-$name --figure runs/dev-$name.png --quiet \
     --train-list data/dev-amy/train.txt --valid-list data/dev-amy/valid.txt
-  $PY -c 'import json, sys; state = json.load(open(sys.argv[1]))
-json.dump({k: state[k] for k in ("step", "wall_seconds", "cpu_seconds")}, open(sys.argv[2], "w"))' \
-    runs/dev-$name/checkpoint/state.json statistics/dev/${name}_run.json
+  $PY experiments/ablation_table.py --record $name
   score runs/dev-$name $name
   for snapshot in runs/dev-$name/snapshots/step-*; do  # earlier steps of the same run (--snapshot-every)
     [ -d "$snapshot" ] || continue

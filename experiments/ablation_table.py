@@ -1,5 +1,9 @@
 """Print the ablation table (markdown) from statistics/dev/*_summary.json (scores) and *_run.json (a
-run's step and times, copied from runs/dev-*/checkpoint/state.json, which is read when it is missing)."""
+run's step and times, copied from runs/dev-*/checkpoint/state.json, which is read when it is missing).
+
+python experiments/ablation_table.py                 # the table
+python experiments/ablation_table.py --record NAME   # write statistics/dev/NAME_run.json after a run
+"""
 from __future__ import annotations
 
 import json
@@ -13,6 +17,20 @@ sys.path.insert(0, str(ROOT))
 BASE_RECIPE = "context"  # every run but seed is `--recipe context` and flags (experiments/ablation.sh)
 # not a recipe change: the run's length is its own column, the rest only schedule logging and saving
 UNCOMPARED = ("iterations", "recipe", "validate_every", "checkpoint_every")
+
+
+def record(name: str) -> None:
+    """statistics/dev/NAME_run.json from runs/dev-NAME: step and times (checkpoint/state.json) and the
+    mean training loss of the last 500 steps (train_log.csv), kept because runs/ is not committed."""
+    import csv
+
+    run = ROOT / "runs" / f"dev-{name}"
+    state = json.loads((run / "checkpoint" / "state.json").read_text())
+    with open(run / "train_log.csv", newline="") as handle:
+        losses = [float(row["train_loss"]) for row in csv.DictReader(handle)]
+    kept = {k: state[k] for k in ("step", "wall_seconds", "cpu_seconds")}
+    kept["train_loss_last_500"] = sum(losses[-500:]) / len(losses[-500:])
+    (ROOT / "statistics" / "dev" / f"{name}_run.json").write_text(json.dumps(kept, indent=1) + "\n")
 
 
 def main() -> None:
@@ -55,4 +73,9 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--record"] and len(sys.argv) == 3:
+        record(sys.argv[2])
+    elif len(sys.argv) > 1:
+        sys.exit("usage: python experiments/ablation_table.py [--record NAME]")
+    else:
+        main()

@@ -2,7 +2,8 @@
 # Singer-independent ablation (issue 4): train on amy, score on abjones, a voice never heard.
 # Usage: bash experiments/ablation.sh [NAME...]   (default: every run below, in order)
 # Each run trains into runs/dev-NAME, scores abjones into statistics/dev/NAME_* (its step, times
-# and final training loss into NAME_run.json), and experiments/ablation_table.py prints the README's table from those files.
+# and final training loss into NAME_run.json), and experiments/ablation_table.py prints the
+# README's table from those files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}

@@ -60,30 +60,26 @@ def lists(mir1k, tmp_path_factory) -> Path:
     return output
 
 
-@pytest.fixture(scope="session")
-def tiny_model(lists, tmp_path_factory) -> Path:
-    """A tiny model trained for 10 steps with the default recipe's features."""
+def _train_tiny(lists: Path, folder: Path, **overrides) -> Path:
+    """A tiny model trained for 10 steps with the default recipe's features, in `folder`."""
     import train
     from model import recipe_config
     from utils import read_list
 
-    model_dir = tmp_path_factory.mktemp("model")
-    config = recipe_config("context", **TINY, iterations=10)
-    train.train(config, read_list(lists / "train.txt"), read_list(lists / "valid.txt"), model_dir, quiet=True)
-    return model_dir
+    config = recipe_config("context", **TINY, iterations=10, **overrides)
+    train.train(config, read_list(lists / "train.txt"), read_list(lists / "valid.txt"), folder, quiet=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_model(lists, tmp_path_factory) -> Path:
+    return _train_tiny(lists, tmp_path_factory.mktemp("model"))
 
 
 @pytest.fixture(scope="session")
 def lookahead_model(lists, tmp_path_factory) -> Path:
     """Like tiny_model, with a lookahead of 3 frames (frame t's mask comes out at step t + 3)."""
-    import train
-    from model import recipe_config
-    from utils import read_list
-
-    model_dir = tmp_path_factory.mktemp("lookahead_model")
-    config = recipe_config("context", **TINY, iterations=10, lookahead=3)
-    train.train(config, read_list(lists / "train.txt"), read_list(lists / "valid.txt"), model_dir, quiet=True)
-    return model_dir
+    return _train_tiny(lists, tmp_path_factory.mktemp("lookahead_model"), lookahead=3)
 
 
 @pytest.fixture(scope="session")

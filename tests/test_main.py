@@ -93,14 +93,14 @@ def test_skip_existing_and_folder_collection(tiny_model, tmp_path):
 def test_streaming_in_blocks_equals_one_piece(model, rate, channels, request):
     from separator import SeparationStream
 
-    tiny_model = request.getfixturevalue(model)
-    separator = Separator(tiny_model, chunk_frames=37)  # GRU chunks that cut through blocks too
+    model_dir = request.getfixturevalue(model)
+    separator = Separator(model_dir, chunk_frames=37)  # GRU chunks that cut through blocks too
     calls, vocals_mask = [], separator.vocals_mask
     separator.vocals_mask = lambda magnitude, states: calls.append(len(magnitude)) or vocals_mask(magnitude, states)
     t = np.arange(int(3.1 * rate)) / rate
     waveform = np.stack([np.sin(2 * np.pi * (300 + 40 * c) * t * (1 + 0.2 * t)) * 0.4
                          for c in range(channels)]).astype(np.float32)
-    whole = Separator(tiny_model).separate(waveform, rate)
+    whole = Separator(model_dir).separate(waveform, rate)
     stream = SeparationStream(separator, rate, channels)
     rng = np.random.default_rng(0)
     parts, start = [], 0

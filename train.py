@@ -38,6 +38,31 @@ def make_optimizer(config: Config):
     return keras.optimizers.Adam(learning_rate)
 
 
+def make_train_step(model, optimizer, jit_compile: bool = False, keras_gru: bool = False):
+    """One compiled optimiser step: (mixture, accompaniment, vocals, level) -> loss, with the
+    input level applied to the mixture the network hears (its masks still apply to the mixture).
+    By default the GRUs run as `model.training_masks` without XLA, the fastest of the four
+    variants `benchmarks/train_step.py` times; `keras_gru` runs Keras' GRU layers instead."""
+    import tensorflow as tf
+    config = model.config
+
+    @tf.function(jit_compile=jit_compile)
+    def train_step(mixture, accompaniment, vocals, level):
+        with tf.GradientTape() as tape:
+            heard = mixture * level[:, None, None]
+            mask_a, mask_v = (model.masks(heard, training=True)[:2] if keras_gru
+                              else model.training_masks(heard))
+            (mask_a, mask_v), (mixture, accompaniment, vocals) = align_lookahead(
+                config.lookahead, (mask_a, mask_v), (mixture, accompaniment, vocals))
+            loss = separation_loss(accompaniment, vocals, mask_a * mixture, mask_v * mixture,
+                                   config.discriminative_weight)
+        gradients = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+        return loss
+
+    return train_step
+
+
 def _truncate_log(path: Path, step: int) -> None:
     """Keep only the rows up to `step`, so a resumed run continues the log without duplicates."""
     if not path.exists():
@@ -97,16 +122,7 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
     augmentation = Augmentation(eq_db=config.eq_db) if config.augment else None
     gamma = config.discriminative_weight
 
-    @tf.function(jit_compile=True)  # XLA: about 20% faster per step on CPU
-    def train_step(mixture, accompaniment, vocals, level):
-        with tf.GradientTape() as tape:
-            mask_a, mask_v, _ = model.masks(mixture * level[:, None, None], training=True)
-            (mask_a, mask_v), (mixture, accompaniment, vocals) = align_lookahead(
-                config.lookahead, (mask_a, mask_v), (mixture, accompaniment, vocals))
-            loss = separation_loss(accompaniment, vocals, mask_a * mixture, mask_v * mixture, gamma)
-        gradients = tape.gradient(loss, model.trainable_variables)
-        optimizer.apply_gradients(zip(gradients, model.trainable_variables))
-        return loss
+    train_step = make_train_step(model, optimizer)
 
     @tf.function(reduce_retracing=True)
     def valid_step(mixture, accompaniment, vocals):

@@ -36,6 +36,7 @@ class Config:
     lr_schedule: str = "constant"    # constant | cosine (decays to 1% over `iterations`)
     iterations: int = 50000
     discriminative_weight: float = 0.0  # gamma of Huang et al.'s discriminative term
+    loss_power: float = 1.0          # magnitudes raised to this power in the loss (< 1: compressed)
     augment: bool = False            # remixing, voice-level and input-level augmentation
     pitch_shift: float = 0.0         # with augment: vocals also resampled by up to +-this many semitones
     accompaniment_shift: float = 0.0  # with augment: accompaniments also resampled by up to +-this many semitones
@@ -50,6 +51,8 @@ class Config:
     def __post_init__(self):
         if self.lookahead < 0 or self.lookahead >= self.frames:
             raise SvsError(f"lookahead must be at least 0 and below frames ({self.frames}), got {self.lookahead}")
+        if self.loss_power <= 0:
+            raise SvsError(f"loss_power must be above 0 (1 is plain MSE on magnitudes), got {self.loss_power}")
         if self.pitch_shift < 0 or self.accompaniment_shift < 0:
             raise SvsError("pitch_shift and accompaniment_shift are +- ranges in semitones: give them as >= 0")
 

@@ -167,9 +167,14 @@ def build_model(config: Config) -> SeparationRNN:
     return model
 
 
-def separation_loss(accompaniment, vocals, accompaniment_hat, vocals_hat, discriminative_weight=0.0):
+def separation_loss(accompaniment, vocals, accompaniment_hat, vocals_hat, discriminative_weight=0.0,
+                    power=1.0):
     """mean((y1 - y1_hat)^2 + (y2 - y2_hat)^2), minus gamma times the cross terms
-    (y1 - y2_hat)^2 + (y2 - y1_hat)^2 when discriminative (Huang et al. 2014)."""
+    (y1 - y2_hat)^2 + (y2 - y1_hat)^2 when discriminative (Huang et al. 2014). With `power` p < 1
+    every magnitude is first raised to p (compressed), so quiet bins weigh more than in plain MSE."""
+    if power != 1.0:
+        accompaniment, vocals, accompaniment_hat, vocals_hat = (
+            tf.pow(m + LOG_FLOOR, power) for m in (accompaniment, vocals, accompaniment_hat, vocals_hat))
     loss = tf.reduce_mean(tf.square(accompaniment - accompaniment_hat) + tf.square(vocals - vocals_hat))
     if discriminative_weight:
         cross = tf.reduce_mean(tf.square(accompaniment - vocals_hat) + tf.square(vocals - accompaniment_hat))

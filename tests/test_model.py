@@ -63,6 +63,16 @@ def test_discriminative_term_rewards_separating_sources():
     assert float(discriminative) == pytest.approx(0.25 - 0.05 * (1 + 0.25))
 
 
+def test_compressed_loss_compares_magnitudes_raised_to_the_power():
+    accompaniment, vocals = tf.fill((1, 2, 3), 4.0), tf.fill((1, 2, 3), 0.25)
+    loss = separation_loss(accompaniment, vocals, accompaniment * 0.25, vocals * 4, power=0.5)
+    assert float(loss) == pytest.approx((2 - 1) ** 2 + (0.5 - 1) ** 2, rel=1e-4)
+    assert float(separation_loss(accompaniment, vocals, accompaniment * 0.25, vocals * 4)) == pytest.approx(
+        (4 - 1) ** 2 + (0.25 - 1) ** 2)
+    with pytest.raises(SvsError, match="loss_power"):
+        Config(loss_power=0)
+
+
 def test_inference_path_equals_training_path_and_ignores_padding():
     model = build_model(Config(num_layers=2, hidden_size=16, features="log"))
     rng = np.random.default_rng(3)

@@ -120,11 +120,14 @@ class SeparationRNN(keras.Model):
                 candidate = tf.tanh(x[:, 2 * units:] + r * recurrent[:, 2 * units:])
                 return z * h + (1 - z) * candidate
 
+            def update_real_frames(h, inputs, update=update):
+                x, real = inputs  # real: (batch, 1), 0 for padding
+                return real * update(h, x) + (1 - real) * h
+
             if keep is None:
                 outputs = tf.scan(update, projected, initializer=state)  # (frames, batch, units)
             else:
-                outputs = tf.scan(lambda h, inputs, update=update: inputs[1] * update(h, inputs[0])
-                                  + (1 - inputs[1]) * h, (projected, keep), initializer=state)
+                outputs = tf.scan(update_real_frames, (projected, keep), initializer=state)
             new_states.append(outputs[-1])
             hidden = tf.transpose(outputs, [1, 0, 2])
         return hidden, new_states

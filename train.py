@@ -120,7 +120,6 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
         print(f"already at step {step} >= --iterations {config.iterations}: nothing to do")
 
     augmentation = Augmentation(eq_db=config.eq_db) if config.augment else None
-    gamma = config.discriminative_weight
 
     train_step = make_train_step(model, optimizer)
 
@@ -128,7 +127,8 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
     def valid_step(mixture, accompaniment, vocals):
         accompaniment_hat, vocals_hat = model(mixture)
         _, (accompaniment, vocals) = align_lookahead(config.lookahead, (), (accompaniment, vocals))
-        return separation_loss(accompaniment, vocals, accompaniment_hat, vocals_hat, gamma, config.loss_power)
+        return separation_loss(accompaniment, vocals, accompaniment_hat, vocals_hat,
+                               config.discriminative_weight, config.loss_power)
 
     def checkpoint() -> None:
         save_checkpoint(model, optimizer, model_dir, dict(

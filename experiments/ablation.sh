@@ -35,6 +35,8 @@ declare -A RUNS=(
   [context-pitch-power1.5-seed1]="--recipe context --iterations 3000 --loss-power 1.5 --seed 1"
   [context-pitch-lr2e-3]="--recipe context --iterations 3000 --learning-rate 2e-3"
   [context-pitch-lr2e-3-seed1]="--recipe context --iterations 3000 --learning-rate 2e-3 --seed 1"
+  [context-pitch-lr5e-4]="--recipe context --iterations 3000 --learning-rate 5e-4"
+  [context-pitch-lr5e-4-seed1]="--recipe context --iterations 3000 --learning-rate 5e-4 --seed 1"
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags"
 declare -A POST=(
@@ -47,7 +49,7 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch-lookahead2 context-pitch-accshift4 context-pitch-rerun context-pitch-seed1
        context-pitch-seed2 context-pitch-projected context-pitch-disc-seed1 context-pitch-disc-seed2
        context-pitch-power0.5 context-pitch-power0.5-seed1 context-pitch-power1.5 context-pitch-power1.5-seed1
-       context-pitch-lr2e-3 context-pitch-lr2e-3-seed1
+       context-pitch-lr2e-3 context-pitch-lr2e-3-seed1 context-pitch-lr5e-4 context-pitch-lr5e-4-seed1
        context-pitch-wiener2 context-pitch-wiener1.5 context-pitch-wiener0.8)
 score() {  # score MODEL_DIR NAME [evaluate.py flags]: BSS Eval on the unheard singer's clips
   local model_dir=$1 name=$2

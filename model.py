@@ -106,7 +106,7 @@ class SeparationRNN(keras.Model):
         state. `valid` (batch, frames) bool, if given, keeps the state through padding frames.
         Returns the last layer's outputs (batch, frames, hidden) and each layer's final state."""
         new_states = []
-        keep = None if valid is None else tf.transpose(tf.cast(valid, hidden.dtype))[:, :, None]
+        keep = None if valid is None else tf.transpose(tf.cast(valid, hidden.dtype))[:, :, None]  # (frames, batch, 1)
         for gru, state in zip(self.grus, states):
             cell = gru.cell
             units = cell.units
@@ -121,7 +121,7 @@ class SeparationRNN(keras.Model):
                 return z * h + (1 - z) * candidate
 
             def update_real_frames(h, inputs, update=update):
-                x, real = inputs  # real: (batch, 1), 0 for padding
+                x, real = inputs  # (batch, 3 units), (batch, 1): 0 for padding
                 return real * update(h, x) + (1 - real) * h
 
             if keep is None:

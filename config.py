@@ -43,6 +43,7 @@ class Config:
     eq_db: float = 0.0               # with augment: random equaliser curves of up to +-this many dB
     dropout: float = 0.0             # training only: dropout on each GRU layer's inputs
     lookahead: int = 0               # frames of future context: the GRU outputs frame t's mask at step t + lookahead
+    ema: float = 0.0                 # > 0: the saved weights are their moving average with this momentum
     validate_every: int = 200
     checkpoint_every: int = 1000
     seed: int = 0
@@ -53,6 +54,8 @@ class Config:
             raise SvsError(f"lookahead must be at least 0 and below frames ({self.frames}), got {self.lookahead}")
         if self.loss_power <= 0:
             raise SvsError(f"loss_power must be above 0 (1 is plain MSE on magnitudes), got {self.loss_power}")
+        if not 0 <= self.ema < 1:
+            raise SvsError(f"ema is a momentum in [0, 1) (0: off; e.g. 0.999), got {self.ema}")
         if self.pitch_shift < 0 or self.accompaniment_shift < 0:
             raise SvsError("pitch_shift and accompaniment_shift are +- ranges in semitones: give them as >= 0")
 

@@ -25,6 +25,7 @@ from utils import SvsError, plot_training_curve, read_json, read_list
 LOG_FILE = "train_log.csv"
 DATA_DIR = Path("data/MIR1K")
 SNAPSHOT_DIR = "snapshots"
+NO_EMA_DIR = "no-ema"  # with --ema: the plain (not averaged) weights of the same run, for comparison
 
 
 def make_optimizer(config: Config):
@@ -35,7 +36,26 @@ def make_optimizer(config: Config):
             config.learning_rate, decay_steps=config.iterations, alpha=0.01)
     elif config.lr_schedule != "constant":
         raise SvsError(f"unknown lr_schedule {config.lr_schedule!r}: use constant or cosine")
-    return keras.optimizers.Adam(learning_rate)
+    # With `ema` the optimizer also keeps a moving average of the weights (Keras' use_ema, updated
+    # after every step, the first step copying the weights); `save_trained_model` saves it.
+    return keras.optimizers.Adam(learning_rate, use_ema=config.ema > 0, ema_momentum=config.ema or 0.99)
+
+
+def save_trained_model(model, optimizer, model_dir: Path) -> None:
+    """`save_model`; with `ema` the saved weights are the optimizer's moving average of the
+    weights, and the plain current weights go to model_dir/no-ema. Training goes on from the
+    plain weights (the checkpoint keeps both)."""
+    if not model.config.ema:
+        save_model(model, model_dir)
+        return
+    save_model(model, model_dir / NO_EMA_DIR)
+    current = [variable.numpy() for variable in model.trainable_variables]
+    optimizer.finalize_variable_values(model.trainable_variables)  # the averages, into the weights
+    try:
+        save_model(model, model_dir)
+    finally:
+        for variable, value in zip(model.trainable_variables, current):
+            variable.assign(value)
 
 
 def make_train_step(model, optimizer, jit_compile: bool = False, keras_gru: bool = False):
@@ -135,9 +155,9 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
             step=step, cpu_seconds=cpu_seconds, wall_seconds=wall_seconds,
             rng=rng.bit_generator.state, valid_rng=valid_rng.bit_generator.state,
             train_files=[_portable(f) for f in train_files], valid_files=[_portable(f) for f in valid_files]))
-        save_model(model, model_dir)
+        save_trained_model(model, optimizer, model_dir)
         if snapshot_every and step % snapshot_every == 0 and step:
-            save_model(model, model_dir / SNAPSHOT_DIR / f"step-{step}")
+            save_trained_model(model, optimizer, model_dir / SNAPSHOT_DIR / f"step-{step}")
 
     writer = tf.summary.create_file_writer(str(model_dir / "logs"))
     new_log = not log_path.exists()

@@ -37,9 +37,13 @@ declare -A RUNS=(
   [context-pitch-lr2e-3-seed1]="--recipe context --iterations 3000 --learning-rate 2e-3 --seed 1"
   [context-pitch-lr5e-4]="--recipe context --iterations 3000 --learning-rate 5e-4"
   [context-pitch-lr5e-4-seed1]="--recipe context --iterations 3000 --learning-rate 5e-4 --seed 1"
+  [context-pitch-ema]="--recipe context --iterations 3000 --ema 0.999"
+  [context-pitch-ema-seed1]="--recipe context --iterations 3000 --ema 0.999 --seed 1"
 )
-# inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags"
+# inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
+  [context-pitch-ema-plain]="context-pitch-ema/no-ema"  # the same run's weights without the average
+  [context-pitch-ema-seed1-plain]="context-pitch-ema-seed1/no-ema"
   [context-pitch-wiener2]="context-pitch --mask-power 2"
   [context-pitch-wiener1.5]="context-pitch --mask-power 1.5"
   [context-pitch-wiener0.8]="context-pitch --mask-power 0.8"
@@ -50,6 +54,7 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch-seed2 context-pitch-projected context-pitch-disc-seed1 context-pitch-disc-seed2
        context-pitch-power0.5 context-pitch-power0.5-seed1 context-pitch-power1.5 context-pitch-power1.5-seed1
        context-pitch-lr2e-3 context-pitch-lr2e-3-seed1 context-pitch-lr5e-4 context-pitch-lr5e-4-seed1
+       context-pitch-ema context-pitch-ema-plain context-pitch-ema-seed1 context-pitch-ema-seed1-plain
        context-pitch-wiener2 context-pitch-wiener1.5 context-pitch-wiener0.8)
 score() {  # score MODEL_DIR NAME [evaluate.py flags]: BSS Eval on the unheard singer's clips
   local model_dir=$1 name=$2

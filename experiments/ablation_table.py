@@ -43,6 +43,9 @@ def main() -> None:
         name = summary_path.name.removesuffix("_summary.json")
         summary = json.loads(summary_path.read_text())
         model_dir = Path(summary.get("model_dir", f"runs/dev-{name}"))
+        plain = model_dir.name == "no-ema"  # an --ema run's plain weights (train.NO_EMA_DIR)
+        if plain:
+            model_dir = model_dir.parent
         state_path = summary_path.with_name(f"{model_dir.name.removeprefix('dev-')}_run.json")
         if not state_path.exists():
             state_path = ROOT / model_dir / "checkpoint" / "state.json"
@@ -51,6 +54,8 @@ def main() -> None:
         vocals, accompaniment = summary["scores"]["vocals"], summary["scores"]["accompaniment"]
         changes = ", ".join(f"{k}={v}" for k, v in config.items()
                             if k not in UNCOMPARED and v != base[k]) or f"(the {BASE_RECIPE} recipe)"
+        if plain:
+            changes += " (scored: its plain weights, not the average)"
         if summary.get("mask_power", 1.0) != 1.0:
             changes += f", mask_power={summary['mask_power']} (at inference)"
         if model_dir.parent.name == "snapshots":  # a step inside a longer run: its times are the run's

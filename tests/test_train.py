@@ -101,3 +101,32 @@ def test_snapshots_keep_the_model_of_every_nth_step(lists, tmp_path):
     first, last = (Separator(model_dir / "snapshots" / f"step-{n}", backend="onnx") for n in (2, 4))
     np.testing.assert_array_equal(last.vocals_mask(magnitude)[0], Separator(model_dir).vocals_mask(magnitude)[0])
     assert not np.array_equal(first.vocals_mask(magnitude)[0], last.vocals_mask(magnitude)[0])
+
+
+def test_ema_saves_the_moving_average_of_the_weights(lists, tmp_path):
+    import pytest
+
+    from utils import SvsError
+
+    with pytest.raises(SvsError, match="ema"):
+        recipe_config("seed", ema=1.0)
+    model_dir = tmp_path / "m"
+    files = read_list(lists / "train.txt")
+    config = recipe_config("seed", **{**TINY, "checkpoint_every": 1}, iterations=3, ema=0.5)
+    train.train(config, files, [], model_dir, quiet=True, snapshot_every=1)
+
+    def weights(folder):
+        return load_model(folder).trainable_weights
+
+    plain = [[w.numpy() for w in weights(model_dir / "snapshots" / f"step-{k}" / train.NO_EMA_DIR)]
+             for k in (1, 2, 3)]
+    average = plain[0]  # Keras' EMA: the first step copies the weights, then a <- m a + (1 - m) w
+    for step, current in zip((2, 3), plain[1:]):
+        average = [0.5 * a + 0.5 * w for a, w in zip(average, current)]
+        saved = [w.numpy() for w in weights(model_dir / "snapshots" / f"step-{step}")]
+        for a, s in zip(average, saved):
+            np.testing.assert_allclose(s, a, rtol=1e-5, atol=1e-7)
+    final = [w.numpy() for w in weights(model_dir)]
+    for a, s in zip(average, final):
+        np.testing.assert_allclose(s, a, rtol=1e-5, atol=1e-7)
+    assert not all(np.allclose(a, w) for a, w in zip(average, plain[-1]))  # the average is not the last step

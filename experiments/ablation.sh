@@ -37,6 +37,7 @@ declare -A RUNS=(
   [context-pitch-lr2e-3-seed1]="--recipe context --iterations 3000 --learning-rate 2e-3 --seed 1"
   [context-pitch-lr5e-4]="--recipe context --iterations 3000 --learning-rate 5e-4"
   [context-pitch-lr5e-4-seed1]="--recipe context --iterations 3000 --learning-rate 5e-4 --seed 1"
+  [context-pitch-20k]="--recipe context --iterations 20000"  # the longest run that fits the 2-hour bar
   [context-pitch-ema]="--recipe context --iterations 3000 --ema 0.999"
   [context-pitch-ema-seed1]="--recipe context --iterations 3000 --ema 0.999 --seed 1"
 )
@@ -54,7 +55,7 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch-seed2 context-pitch-projected context-pitch-disc-seed1 context-pitch-disc-seed2
        context-pitch-power0.5 context-pitch-power0.5-seed1 context-pitch-power1.5 context-pitch-power1.5-seed1
        context-pitch-lr2e-3 context-pitch-lr2e-3-seed1 context-pitch-lr5e-4 context-pitch-lr5e-4-seed1
-       context-pitch-ema context-pitch-ema-plain context-pitch-ema-seed1 context-pitch-ema-seed1-plain
+       context-pitch-20k context-pitch-ema context-pitch-ema-plain context-pitch-ema-seed1 context-pitch-ema-seed1-plain
        context-pitch-wiener2 context-pitch-wiener1.5 context-pitch-wiener0.8)
 score() {  # score MODEL_DIR NAME [evaluate.py flags]: BSS Eval on the unheard singer's clips
   local model_dir=$1 name=$2

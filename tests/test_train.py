@@ -130,3 +130,9 @@ def test_ema_saves_the_moving_average_of_the_weights(lists, tmp_path):
     for a, s in zip(average, final):
         np.testing.assert_allclose(s, a, rtol=1e-5, atol=1e-7)
     assert not all(np.allclose(a, w) for a, w in zip(average, plain[-1]))  # the average is not the last step
+
+    config.iterations = 4  # resumed: the checkpoint carries the average on
+    train.train(config, files, [], model_dir, resume=True, quiet=True)
+    current = [w.numpy() for w in weights(model_dir / train.NO_EMA_DIR)]
+    for a, w, s in zip(average, current, weights(model_dir)):
+        np.testing.assert_allclose(s.numpy(), 0.5 * a + 0.5 * w, rtol=1e-5, atol=1e-7)

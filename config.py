@@ -44,6 +44,7 @@ class Config:
     dropout: float = 0.0             # training only: dropout on each GRU layer's inputs
     lookahead: int = 0               # frames of future context: the GRU outputs frame t's mask at step t + lookahead
     ema: float = 0.0                 # > 0: the saved weights are their moving average with this momentum
+    input_gain_db: float = 0.0       # inference: the network hears the mixture scaled by this (masks apply unscaled)
     validate_every: int = 200
     checkpoint_every: int = 1000
     seed: int = 0
@@ -79,7 +80,8 @@ class Config:
 RECIPES: dict[str, dict] = {
     "seed": {},
     "context": dict(features="log", mixing="0db", frames=100, batch_size=16, learning_rate=1e-3,
-                    lr_schedule="cosine", iterations=15000, augment=True, pitch_shift=4.0),
+                    lr_schedule="cosine", iterations=15000, augment=True, pitch_shift=4.0,
+                    input_gain_db=-12.0),  # the middle of the input levels it trains on (preprocess.Augmentation)
 }
 DEFAULT_RECIPE = "context"
 

@@ -62,7 +62,8 @@ def format_table(scores: dict[str, dict[str, float]]) -> str:
 
 def evaluate(files: list[Path], model_dir: Path, mixing: str | None = None, jobs: int = 2,
              demo_dir: Path | None = None, quiet: bool = False, gain_db: float = 0.0,
-             mask_power: float = 1.0, backend: str = "auto") -> tuple[list[dict], dict]:
+             mask_power: float = 1.0, backend: str = "auto", input_gain_db: float | None = None
+             ) -> tuple[list[dict], dict]:
     """Separate every clip and score it; returns per-clip rows and the global scores.
     `gain_db` scales each mixture (and its sources) first, to check that quiet or loud input
     separates as well (BSS Eval itself does not depend on the scale)."""
@@ -72,7 +73,7 @@ def evaluate(files: list[Path], model_dir: Path, mixing: str | None = None, jobs
     from preprocess import load_mir1k_clip
     from separator import Separator
 
-    separator = Separator(model_dir, mask_power=mask_power, backend=backend)
+    separator = Separator(model_dir, mask_power=mask_power, backend=backend, input_gain_db=input_gain_db)
     mixing = mixing or separator.config.mixing
     rows, pending = [], []
     gain = np.float32(10 ** (gain_db / 20))
@@ -96,7 +97,8 @@ def evaluate(files: list[Path], model_dir: Path, mixing: str | None = None, jobs
             row.update(job.get())
     if not rows:
         raise SvsError("no clips were scored: the list is empty or every clip has a silent source")
-    return rows, {"mixing": mixing, "gain_db": gain_db, "mask_power": mask_power, "backend": separator.backend,
+    return rows, {"mixing": mixing, "gain_db": gain_db, "input_gain_db": separator.input_gain_db,
+                  "mask_power": mask_power, "backend": separator.backend,
                   "config": separator.config.to_json(), "scores": global_scores(rows)}
 
 
@@ -117,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model-dir", type=Path, default=Path("model"))
     parser.add_argument("--mixing", choices=("sum", "0db"), help="mixing rule (default: the model's)")
     parser.add_argument("--gain-db", type=float, default=0.0, help="scale every mixture by this many dB first")
+    parser.add_argument("--input-gain-db", type=float,
+                        help="the network hears each mixture scaled by this many dB (default: the model's)")
     parser.add_argument("--mask-power", type=float, default=1.0,
                         help="Wiener-style post-filter exponent (2 = Wiener; 1 = off, the default)")
     parser.add_argument("--backend", default="auto", choices=BACKENDS,
@@ -133,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             raise SvsError(f"{args.list} is empty (without the test singers, use --list data/MIR1K/valid.txt)")
         started = time.time()
         rows, summary = evaluate(files, args.model_dir, args.mixing, args.jobs, args.demo, args.quiet,
-                                 args.gain_db, args.mask_power, args.backend)
+                                 args.gain_db, args.mask_power, args.backend, args.input_gain_db)
         summary.update(list=str(args.list), model_dir=str(args.model_dir), clips=len(rows),
                        seconds_of_audio=float(sum(r["seconds"] for r in rows)),
                        evaluation_seconds=round(time.time() - started, 1))

@@ -30,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--mono", action="store_true", help="mix down to mono before separating")
     parser.add_argument("--mask-power", type=float, default=1.0,
                         help="Wiener-style post-filter exponent (2 = Wiener; 1 = off, the default)")
+    parser.add_argument("--input-gain-db", type=float,
+                        help="the network hears the input scaled by this many dB (default: the model's "
+                             "input_gain_db, the middle of the levels it trained on)")
     parser.add_argument("--backend", default="auto", choices=BACKENDS,
                         help="onnx: ONNX Runtime on model.onnx (fast start); tensorflow: the Keras weights; "
                              "auto (default): onnx when model.onnx matches the weights, else tensorflow")
@@ -51,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         reuse_freed_memory()  # a process-wide malloc setting, so set once here, by the program
         # cores that parallel files leave free (a single file, say) go to the model's matrix products
         threads = max(1, (os.cpu_count() or 1) // max(1, min(args.jobs, len(plan))))
-        separator = Separator(args.model, mask_power=args.mask_power, backend=args.backend, threads=threads)
+        separator = Separator(args.model, mask_power=args.mask_power, backend=args.backend, threads=threads,
+                              input_gain_db=args.input_gain_db)
         failures = separate_files(separator, plan, args.format, args.sample_rate, args.mono,
                                   args.skip_existing, args.quiet, args.jobs)
     except SvsError as error:

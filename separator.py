@@ -31,11 +31,13 @@ class Separator:
     TensorFlow, which then writes model.onnx for the next run when it can."""
 
     def __init__(self, model_dir: str | os.PathLike = "model", chunk_frames: int = 1024, mask_power: float = 1.0,
-                 backend: str = "auto", threads: int = 1):
+                 backend: str = "auto", threads: int = 1, input_gain_db: float | None = None):
         """`mask_power` p > 1 is a Wiener-style post-filter: with m the model's vocals mask, the
         mask used is m^p / (m^p + (1 - m)^p), i.e. the estimated magnitudes raised to p before the
         ratio (p = 2: a Wiener filter with the estimates as power spectra). 1 is the model as trained.
-        `threads`: ONNX Runtime threads per call (1 where files are separated in parallel threads)."""
+        `threads`: ONNX Runtime threads per call (1 where files are separated in parallel threads).
+        `input_gain_db`: the network hears the mixture scaled by this many dB (the masks still apply
+        to the mixture as it is); default the model's `input_gain_db`."""
         from config import load_config
 
         if not mask_power > 0:
@@ -53,6 +55,8 @@ class Separator:
         if self.backend is None:
             self._load_tensorflow(model_dir, export=backend == "auto")
             self.backend, self._run = "tensorflow", self._run_tensorflow
+        self.input_gain_db = self.config.input_gain_db if input_gain_db is None else input_gain_db
+        self._input_gain = np.float32(10 ** (self.input_gain_db / 20))
 
     def _load_tensorflow(self, model_dir, export: bool) -> None:
         from model import export_onnx, load_model, tf  # model imports TensorFlow quietly and quickly
@@ -97,13 +101,15 @@ class Separator:
 
     def vocals_mask(self, magnitude: np.ndarray, states: list | None = None) -> tuple[np.ndarray, list]:
         """(frames, bins) 16 kHz magnitudes -> the vocals mask of each step (frames, bins) and the GRU
-        states after the last frame. Runs in chunks of `chunk_frames` that carry the states, so memory
+        states after the last frame (the network hears the magnitudes times the input gain). Runs in chunks of `chunk_frames` that carry the states, so memory
         stays bounded. With a model's `lookahead` d, step t's mask is that of frame t - d (the stream
         pairs them)."""
         states = self.initial_states() if states is None else states
         masks = []
         for start in range(0, len(magnitude), self.chunk_frames):
             chunk = np.ascontiguousarray(magnitude[start:start + self.chunk_frames], np.float32)
+            if self._input_gain != 1:
+                chunk = chunk * self._input_gain  # a new array: `magnitude` may be the caller's
             mask, states = self._run(chunk, states)
             masks.append(mask)
         if not masks:

@@ -45,6 +45,12 @@ declare -A RUNS=(
 declare -A POST=(
   [context-pitch-ema-plain]="context-pitch-ema/no-ema"  # the same run's weights without the average
   [context-pitch-ema-seed1-plain]="context-pitch-ema-seed1/no-ema"
+  [context-pitch-rerun-input-12]="context-pitch-rerun --gain-db -12"  # the input level the network hears
+  [context-pitch-rerun-input+6]="context-pitch-rerun --gain-db 6"
+  [context-pitch-rerun-input-6]="context-pitch-rerun --gain-db -6"
+  [context-pitch-rerun-input-18]="context-pitch-rerun --gain-db -18"
+  [context-pitch-seed1-input-12]="context-pitch-seed1 --gain-db -12"
+  [context-pitch-seed2-input-12]="context-pitch-seed2 --gain-db -12"
   [context-pitch-wiener2]="context-pitch --mask-power 2"
   [context-pitch-wiener1.5]="context-pitch --mask-power 1.5"
   [context-pitch-wiener0.8]="context-pitch --mask-power 0.8"
@@ -56,7 +62,9 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch-power0.5 context-pitch-power0.5-seed1 context-pitch-power1.5 context-pitch-power1.5-seed1
        context-pitch-lr2e-3 context-pitch-lr2e-3-seed1 context-pitch-lr5e-4 context-pitch-lr5e-4-seed1
        context-pitch-20k context-pitch-ema context-pitch-ema-plain context-pitch-ema-seed1 context-pitch-ema-seed1-plain
-       context-pitch-wiener2 context-pitch-wiener1.5 context-pitch-wiener0.8)
+       context-pitch-wiener2 context-pitch-wiener1.5 context-pitch-wiener0.8
+       context-pitch-rerun-input-12 context-pitch-rerun-input+6 context-pitch-seed1-input-12 context-pitch-seed2-input-12
+       context-pitch-rerun-input-6 context-pitch-rerun-input-18)
 score() {  # score MODEL_DIR NAME [evaluate.py flags]: BSS Eval on the unheard singer's clips
   local model_dir=$1 name=$2
   shift 2

@@ -16,7 +16,8 @@ sys.path.insert(0, str(ROOT))
 
 BASE_RECIPE = "context"  # every run but seed is `--recipe context` and flags (experiments/ablation.sh)
 # not a recipe change: the run's length is its own column, the rest only schedule logging and saving
-UNCOMPARED = ("iterations", "recipe", "validate_every", "checkpoint_every")
+# (input_gain_db is shown with what else happened at inference, from the scores' summary)
+UNCOMPARED = ("iterations", "recipe", "validate_every", "checkpoint_every", "input_gain_db")
 
 
 def record(name: str) -> None:
@@ -58,6 +59,9 @@ def main() -> None:
             changes += " (scored: its plain weights, not the average)"
         if summary.get("mask_power", 1.0) != 1.0:
             changes += f", mask_power={summary['mask_power']} (at inference)"
+        heard_db = summary.get("gain_db", 0.0) + summary.get("input_gain_db", 0.0)  # both scale what it hears
+        if heard_db:
+            changes += f", input {heard_db:+g} dB (at inference)"
         if model_dir.parent.name == "snapshots":  # a step inside a longer run: its times are the run's
             step, wall, cpu = int(model_dir.name.removeprefix("step-")), "", ""
             order = (model_dir.parents[1].name.removeprefix("dev-"), step)  # before the run's own row

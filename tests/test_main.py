@@ -257,3 +257,17 @@ def test_downmix_is_the_channel_mean(channels):
 
     interleaved = np.random.default_rng(channels).standard_normal((1000, channels)).astype(np.float32)
     np.testing.assert_allclose(_downmix(interleaved.T), interleaved.mean(axis=1), rtol=1e-6, atol=1e-7)
+
+
+def test_input_gain_scales_what_the_network_hears(tmp_path):
+    model_dir = saved_model(tmp_path, 3, num_layers=1, hidden_size=8, features="log", input_gain_db=-12.0)
+    magnitude = np.abs(np.random.default_rng(4).standard_normal((60, 513))).astype(np.float32)
+    original = magnitude.copy()
+    separator = Separator(model_dir, backend="onnx")  # the model's own gain, from its config.json
+    assert separator.input_gain_db == -12.0
+    mask, _ = separator.vocals_mask(magnitude)
+    np.testing.assert_array_equal(magnitude, original)  # the caller's array is left alone
+    unscaled = Separator(model_dir, backend="onnx", input_gain_db=0.0)
+    np.testing.assert_allclose(mask, unscaled.vocals_mask(magnitude * np.float32(10 ** (-12 / 20)))[0],
+                               rtol=1e-5, atol=1e-6)
+    assert not np.allclose(mask, unscaled.vocals_mask(magnitude)[0], atol=1e-3)  # the level matters

@@ -125,3 +125,10 @@ def test_quiet_import_leaves_scikit_learn_importable():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=Path(__file__).resolve().parents[1])
     assert result.stdout.split() == ["keras", "sklearn.base"], result.stderr[-2000:]
+
+
+def test_context_recipe_hears_the_middle_of_its_training_levels():
+    from config import RECIPES
+    from preprocess import Augmentation
+
+    assert RECIPES["context"]["input_gain_db"] == sum(Augmentation().level_db) / 2

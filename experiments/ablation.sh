@@ -49,6 +49,7 @@ declare -A POST=(
   [context-pitch-rerun-input+6]="context-pitch-rerun --gain-db 6"
   [context-pitch-rerun-input-6]="context-pitch-rerun --gain-db -6"
   [context-pitch-rerun-input-18]="context-pitch-rerun --gain-db -18"
+  [context-pitch-rerun-input-45]="context-pitch-rerun --gain-db -45"  # far below the levels it trained on
   [context-pitch-seed1-input-12]="context-pitch-seed1 --gain-db -12"
   [context-pitch-seed2-input-12]="context-pitch-seed2 --gain-db -12"
   [context-pitch-wiener2]="context-pitch --mask-power 2"
@@ -64,7 +65,7 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch-20k context-pitch-ema context-pitch-ema-plain context-pitch-ema-seed1 context-pitch-ema-seed1-plain
        context-pitch-wiener2 context-pitch-wiener1.5 context-pitch-wiener0.8
        context-pitch-rerun-input-12 context-pitch-rerun-input+6 context-pitch-seed1-input-12 context-pitch-seed2-input-12
-       context-pitch-rerun-input-6 context-pitch-rerun-input-18)
+       context-pitch-rerun-input-6 context-pitch-rerun-input-18 context-pitch-rerun-input-45)
 score() {  # score MODEL_DIR NAME [evaluate.py flags]: BSS Eval on the unheard singer's clips
   local model_dir=$1 name=$2
   shift 2

@@ -50,6 +50,7 @@ declare -A POST=(
   [context-pitch-rerun-input-6]="context-pitch-rerun --gain-db -6"
   [context-pitch-rerun-input-18]="context-pitch-rerun --gain-db -18"
   [context-pitch-rerun-input-45]="context-pitch-rerun --gain-db -45"  # far below the levels it trained on
+  [context-pitch-20k-input-12]="context-pitch-20k --gain-db -12"
   [context-pitch-seed1-input-12]="context-pitch-seed1 --gain-db -12"
   [context-pitch-seed2-input-12]="context-pitch-seed2 --gain-db -12"
   [context-pitch-wiener2]="context-pitch --mask-power 2"
@@ -65,7 +66,8 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch-20k context-pitch-ema context-pitch-ema-plain context-pitch-ema-seed1 context-pitch-ema-seed1-plain
        context-pitch-wiener2 context-pitch-wiener1.5 context-pitch-wiener0.8
        context-pitch-rerun-input-12 context-pitch-rerun-input+6 context-pitch-seed1-input-12 context-pitch-seed2-input-12
-       context-pitch-rerun-input-6 context-pitch-rerun-input-18 context-pitch-rerun-input-45)
+       context-pitch-rerun-input-6 context-pitch-rerun-input-18 context-pitch-rerun-input-45
+       context-pitch-20k-input-12)
 score() {  # score MODEL_DIR NAME [evaluate.py flags]: BSS Eval on the unheard singer's clips
   local model_dir=$1 name=$2
   shift 2
@@ -79,7 +81,9 @@ for name in "${@:-${ORDER[@]}}"; do
     score runs/dev-$run $name "$@"
     continue
   fi
-  $PY train.py ${RUNS[$name]} --model-dir runs/dev-$name --figure runs/dev-$name.png --quiet \
+  # scored with the input as recorded, as every row was before input_gain_db existed (the -input-G
+  # rows measure the level; a run's own --input-gain-db, after this one, wins)
+  $PY train.py --input-gain-db 0 ${RUNS[$name]} --model-dir runs/dev-$name --figure runs/dev-$name.png --quiet \
     --train-list data/dev-amy/train.txt --valid-list data/dev-amy/valid.txt
   $PY experiments/ablation_table.py --record $name
   score runs/dev-$name $name

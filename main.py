@@ -31,8 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--mask-power", type=float, default=1.0,
                         help="Wiener-style post-filter exponent (2 = Wiener; 1 = off, the default)")
     parser.add_argument("--input-gain-db", type=float,
-                        help="the network hears the input scaled by this many dB (default: the model's "
-                             "input_gain_db, the middle of the levels it trained on)")
+                        help="the network hears the input scaled by this many dB; the stems are cut from "
+                             "the input as it is (default: the model's input_gain_db)")
     parser.add_argument("--backend", default="auto", choices=BACKENDS,
                         help="onnx: ONNX Runtime on model.onnx (fast start); tensorflow: the Keras weights; "
                              "auto (default): onnx when model.onnx matches the weights, else tensorflow")

@@ -101,9 +101,9 @@ class Separator:
 
     def vocals_mask(self, magnitude: np.ndarray, states: list | None = None) -> tuple[np.ndarray, list]:
         """(frames, bins) 16 kHz magnitudes -> the vocals mask of each step (frames, bins) and the GRU
-        states after the last frame (the network hears the magnitudes times the input gain). Runs in chunks of `chunk_frames` that carry the states, so memory
-        stays bounded. With a model's `lookahead` d, step t's mask is that of frame t - d (the stream
-        pairs them)."""
+        states after the last frame; the network hears the magnitudes times the input gain. Runs in
+        chunks of `chunk_frames` that carry the states, so memory stays bounded. With a model's
+        `lookahead` d, step t's mask is that of frame t - d (the stream pairs them)."""
         states = self.initial_states() if states is None else states
         masks = []
         for start in range(0, len(magnitude), self.chunk_frames):

@@ -44,6 +44,7 @@ class Config:
     dropout: float = 0.0             # training only: dropout on each GRU layer's inputs
     lookahead: int = 0               # frames of future context: the GRU outputs frame t's mask at step t + lookahead
     ema: float = 0.0                 # > 0: the saved weights are their moving average with this momentum
+    clip_norm: float = 0.0           # > 0: each step's gradients are scaled down to at most this global norm
     input_gain_db: float = 0.0       # inference: the network hears the mixture scaled by this (masks apply unscaled)
     validate_every: int = 200
     checkpoint_every: int = 1000
@@ -57,6 +58,8 @@ class Config:
             raise SvsError(f"loss_power must be above 0 (1 is plain MSE on magnitudes), got {self.loss_power}")
         if not 0 <= self.ema < 1:
             raise SvsError(f"ema is a momentum in [0, 1) (0: off; e.g. 0.999), got {self.ema}")
+        if self.clip_norm < 0:
+            raise SvsError(f"clip_norm is a global gradient norm (0: off; e.g. 5), got {self.clip_norm}")
         if self.pitch_shift < 0 or self.accompaniment_shift < 0:
             raise SvsError("pitch_shift and accompaniment_shift are +- ranges in semitones: give them as >= 0")
 

@@ -38,7 +38,9 @@ def make_optimizer(config: Config):
         raise SvsError(f"unknown lr_schedule {config.lr_schedule!r}: use constant or cosine")
     # With `ema` the optimizer also keeps a moving average of the weights (Keras' use_ema, updated
     # after every step, the first step copying the weights); `save_trained_model` saves it.
-    return keras.optimizers.Adam(learning_rate, use_ema=config.ema > 0, ema_momentum=config.ema or 0.99)
+    # With `clip_norm` Keras scales each step's gradients down to that global norm first.
+    return keras.optimizers.Adam(learning_rate, use_ema=config.ema > 0, ema_momentum=config.ema or 0.99,
+                                 global_clipnorm=config.clip_norm or None)
 
 
 def save_trained_model(model, optimizer, model_dir: Path) -> None:

@@ -136,3 +136,30 @@ def test_ema_saves_the_moving_average_of_the_weights(lists, tmp_path):
     current = [w.numpy() for w in weights(model_dir / train.NO_EMA_DIR)]
     for a, w, s in zip(average, current, weights(model_dir)):
         np.testing.assert_allclose(s.numpy(), 0.5 * a + 0.5 * w, rtol=1e-5, atol=1e-7)
+
+
+def test_clip_norm_scales_each_steps_gradients_to_the_global_norm():
+    import keras
+    import pytest
+
+    from utils import SvsError
+
+    with pytest.raises(SvsError, match="clip_norm"):
+        recipe_config("seed", clip_norm=-1.0)
+    steps = [[np.array([3.0, 4.0]), np.array([12.0])],  # global norm 13: scaled down to 1
+             [np.array([0.1, 0.0]), np.array([0.2])]]  # below 1: as it is
+
+    def run(optimizer, clip):
+        variables = [keras.Variable(np.zeros(2)), keras.Variable(np.zeros(1))]
+        for gradients in steps:
+            norm = np.sqrt(sum(np.sum(g ** 2) for g in gradients))
+            scale = min(1.0, clip / norm) if clip else 1.0
+            optimizer.apply_gradients([(g * scale, v) for g, v in zip(gradients, variables)])
+        return [v.numpy() for v in variables]
+
+    clipped = run(train.make_optimizer(recipe_config("seed", clip_norm=1.0)), clip=None)
+    by_hand = run(train.make_optimizer(recipe_config("seed")), clip=1.0)
+    plain = run(train.make_optimizer(recipe_config("seed")), clip=None)
+    for c, h in zip(clipped, by_hand):
+        np.testing.assert_allclose(c, h, rtol=1e-6)
+    assert not np.allclose(np.concatenate(clipped), np.concatenate(plain))  # Adam alone would differ

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Singer-independent ablation (issue 4): train on amy, score on abjones, a voice never heard.
 # Usage: bash experiments/ablation.sh [NAME...]   (default: every run below, in order)
+#        RESUME=1 bash experiments/ablation.sh NAME  continues NAME's interrupted run from its checkpoint
 # Each run trains into runs/dev-NAME, scores abjones into statistics/dev/NAME_* (its step, times
 # and final training loss into NAME_run.json), and experiments/ablation_table.py prints the
 # README's table from those files.
@@ -41,6 +42,7 @@ declare -A RUNS=(
   [context-pitch-ema]="--recipe context --iterations 3000 --ema 0.999"
   [context-pitch-ema-seed1]="--recipe context --iterations 3000 --ema 0.999 --seed 1"
   [context-pitch-15k-clip5]="--recipe context --iterations 15000 --snapshot-every 3000 --clip-norm 5"
+  [context-pitch-20k-clip5]="--recipe context --iterations 20000 --snapshot-every 5000 --clip-norm 5"
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
@@ -68,7 +70,7 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch-wiener2 context-pitch-wiener1.5 context-pitch-wiener0.8
        context-pitch-rerun-input-12 context-pitch-rerun-input+6 context-pitch-seed1-input-12 context-pitch-seed2-input-12
        context-pitch-rerun-input-6 context-pitch-rerun-input-18 context-pitch-rerun-input-45
-       context-pitch-20k-input-12 context-pitch-15k-clip5)
+       context-pitch-20k-input-12 context-pitch-15k-clip5 context-pitch-20k-clip5)
 score() {  # score MODEL_DIR NAME [evaluate.py flags]: BSS Eval on the unheard singer's clips
   local model_dir=$1 name=$2
   shift 2
@@ -84,7 +86,7 @@ for name in "${@:-${ORDER[@]}}"; do
   fi
   # scored with the input as recorded, as every row was before input_gain_db existed (the -input-G
   # rows measure the level; a run's own --input-gain-db, after this one, wins)
-  $PY train.py --input-gain-db 0 ${RUNS[$name]} --model-dir runs/dev-$name --figure runs/dev-$name.png --quiet \
+  $PY train.py --input-gain-db 0 ${RUNS[$name]} ${RESUME:+--resume} --model-dir runs/dev-$name --figure runs/dev-$name.png --quiet \
     --train-list data/dev-amy/train.txt --valid-list data/dev-amy/valid.txt
   $PY experiments/ablation_table.py --record $name
   score runs/dev-$name $name

@@ -90,8 +90,9 @@ for name in "${@:-${ORDER[@]}}"; do
     --train-list data/dev-amy/train.txt --valid-list data/dev-amy/valid.txt
   $PY experiments/ablation_table.py --record $name
   score runs/dev-$name $name
+  last=$($PY -c "import json, sys; print(json.load(open(sys.argv[1]))['step'])" runs/dev-$name/checkpoint/state.json)
   for snapshot in runs/dev-$name/snapshots/step-*; do  # earlier steps of the same run (--snapshot-every)
-    [ -d "$snapshot" ] || continue
+    [ -d "$snapshot" ] && [ "${snapshot##*/}" != "step-$last" ] || continue  # the last step is the run's own row
     score "$snapshot" "$name-${snapshot##*/}"
   done
 done

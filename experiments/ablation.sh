@@ -43,6 +43,7 @@ declare -A RUNS=(
   [context-pitch-ema-seed1]="--recipe context --iterations 3000 --ema 0.999 --seed 1"
   [context-pitch-15k-clip5]="--recipe context --iterations 15000 --snapshot-every 3000 --clip-norm 5"
   [context-pitch-20k-clip5]="--recipe context --iterations 20000 --snapshot-every 5000 --clip-norm 5"
+  [context-pitch-lr2e-3-clip5]="--recipe context --iterations 3000 --learning-rate 2e-3 --clip-norm 5"
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
@@ -70,7 +71,8 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch-wiener2 context-pitch-wiener1.5 context-pitch-wiener0.8
        context-pitch-rerun-input-12 context-pitch-rerun-input+6 context-pitch-seed1-input-12 context-pitch-seed2-input-12
        context-pitch-rerun-input-6 context-pitch-rerun-input-18 context-pitch-rerun-input-45
-       context-pitch-20k-input-12 context-pitch-15k-clip5 context-pitch-20k-clip5)
+       context-pitch-20k-input-12 context-pitch-15k-clip5 context-pitch-20k-clip5
+       context-pitch-lr2e-3-clip5)
 score() {  # score MODEL_DIR NAME [evaluate.py flags]: BSS Eval on the unheard singer's clips
   local model_dir=$1 name=$2
   shift 2

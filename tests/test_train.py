@@ -2,11 +2,12 @@ import csv
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import train
 from conftest import TINY
 from model import CHECKPOINT_DIR, load_config, load_model, recipe_config
-from utils import read_json, read_list
+from utils import SvsError, read_json, read_list
 
 
 def steps_in_log(model_dir):
@@ -104,10 +105,6 @@ def test_snapshots_keep_the_model_of_every_nth_step(lists, tmp_path):
 
 
 def test_ema_saves_the_moving_average_of_the_weights(lists, tmp_path):
-    import pytest
-
-    from utils import SvsError
-
     with pytest.raises(SvsError, match="ema"):
         recipe_config("seed", ema=1.0)
     model_dir = tmp_path / "m"
@@ -140,10 +137,6 @@ def test_ema_saves_the_moving_average_of_the_weights(lists, tmp_path):
 
 def test_clip_norm_scales_each_steps_gradients_to_the_global_norm():
     import keras
-    import pytest
-
-    from utils import SvsError
-
     with pytest.raises(SvsError, match="clip_norm"):
         recipe_config("seed", clip_norm=-1.0)
     steps = [[np.array([3.0, 4.0]), np.array([12.0])],  # global norm 13: scaled down to 1

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Singer-independent ablation (issue 4): train on amy, score on abjones, a voice never heard.
+# Singer-independent ablation (issue 4): train on amy, score on abjones, a voice never heard
+# (the runs in SPLIT go the other way: train on abjones, score on amy).
 # Usage: bash experiments/ablation.sh [NAME...]   (default: every run below, in order)
 #        RESUME=1 bash experiments/ablation.sh NAME  continues NAME's interrupted run from its checkpoint
-# Each run trains into runs/dev-NAME, scores abjones into statistics/dev/NAME_* (its step, times
+# Each run trains into runs/dev-NAME, scores the other singer into statistics/dev/NAME_* (its step, times
 # and final training loss into NAME_run.json), and experiments/ablation_table.py prints the
 # README's table from those files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
-[ -f data/dev-amy/train.txt ] || $PY download.py --source "${MIR1K:-../shared/mir1k}" --split dev-amy --output data/dev-amy
 declare -A RUNS=(
   [seed]="--recipe seed --iterations 11000"
   [context]="--recipe context --iterations 3000 --pitch-shift 0"
@@ -44,7 +44,11 @@ declare -A RUNS=(
   [context-pitch-15k-clip5]="--recipe context --iterations 15000 --snapshot-every 3000 --clip-norm 5"
   [context-pitch-20k-clip5]="--recipe context --iterations 20000 --snapshot-every 5000 --clip-norm 5"
   [context-pitch-lr2e-3-clip5]="--recipe context --iterations 3000 --learning-rate 2e-3 --clip-norm 5"
+  [abjones-seed]="--recipe seed --iterations 11000"
+  [abjones-context-pitch]="--recipe context --iterations 3000"
 )
+# the reverse direction: trained on abjones (43 clips), scored on amy's 132 (default: dev-amy)
+declare -A SPLIT=([abjones-seed]=dev-abjones [abjones-context-pitch]=dev-abjones)
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
   [context-pitch-ema-plain]="context-pitch-ema/no-ema"  # the same run's weights without the average
@@ -72,30 +76,37 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch-rerun-input-12 context-pitch-rerun-input+6 context-pitch-seed1-input-12 context-pitch-seed2-input-12
        context-pitch-rerun-input-6 context-pitch-rerun-input-18 context-pitch-rerun-input-45
        context-pitch-20k-input-12 context-pitch-15k-clip5 context-pitch-20k-clip5
-       context-pitch-lr2e-3-clip5)
-score() {  # score MODEL_DIR NAME [evaluate.py flags]: BSS Eval on the unheard singer's clips
-  local model_dir=$1 name=$2
-  shift 2
-  $PY evaluate.py --list data/dev-amy/valid.txt --model-dir "$model_dir" --output-dir statistics/dev \
+       context-pitch-lr2e-3-clip5 abjones-seed abjones-context-pitch)
+lists() {  # lists SPLIT: data/SPLIT/{train,valid}.txt from MIR-1K, when missing
+  [ -f data/$1/train.txt ] || $PY download.py --source "${MIR1K:-../shared/mir1k}" --split $1 --output data/$1
+}
+score() {  # score SPLIT MODEL_DIR NAME [evaluate.py flags]: BSS Eval on the unheard singer's clips
+  local split=$1 model_dir=$2 name=$3
+  shift 3
+  $PY evaluate.py --list data/$split/valid.txt --model-dir "$model_dir" --output-dir statistics/dev \
     --name "$name" --quiet "$@"
 }
 for name in "${@:-${ORDER[@]}}"; do
   if [ -n "${POST[$name]:-}" ]; then
     set -- ${POST[$name]}
     run=$1; shift
-    score runs/dev-$run $name "$@"
+    split=${SPLIT[${run%%/*}]:-dev-amy}
+    lists $split
+    score $split runs/dev-$run $name "$@"
     continue
   fi
+  split=${SPLIT[$name]:-dev-amy}
+  lists $split
   # scored with the input as recorded, as every row was before input_gain_db existed (the -input-G
   # rows measure the level; a run's own --input-gain-db, after this one, wins)
   $PY train.py --input-gain-db 0 ${RUNS[$name]} ${RESUME:+--resume} --model-dir runs/dev-$name --figure runs/dev-$name.png --quiet \
-    --train-list data/dev-amy/train.txt --valid-list data/dev-amy/valid.txt
+    --train-list data/$split/train.txt --valid-list data/$split/valid.txt
   $PY experiments/ablation_table.py --record $name
-  score runs/dev-$name $name
+  score $split runs/dev-$name $name
   last=$($PY -c "import json, sys; print(json.load(open(sys.argv[1]))['step'])" runs/dev-$name/checkpoint/state.json)
   for snapshot in runs/dev-$name/snapshots/step-*; do  # earlier steps of the same run (--snapshot-every)
     [ -d "$snapshot" ] && [ "${snapshot##*/}" != "step-$last" ] || continue  # the last step is the run's own row
-    score "$snapshot" "$name-${snapshot##*/}"
+    score $split "$snapshot" "$name-${snapshot##*/}"
   done
 done
 $PY experiments/ablation_table.py

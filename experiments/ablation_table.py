@@ -57,6 +57,8 @@ def main() -> None:
                             if k not in UNCOMPARED and v != base[k]) or f"(the {BASE_RECIPE} recipe)"
         if plain:
             changes += " (scored: its plain weights, not the average)"
+        if Path(summary["list"]).parent.name == "dev-abjones":  # the reverse direction (ablation.sh SPLIT)
+            changes = f"trained on abjones, scored on amy: {changes}"
         if summary.get("mask_power", 1.0) != 1.0:
             changes += f", mask_power={summary['mask_power']} (at inference)"
         heard_db = summary.get("gain_db", 0.0) + summary.get("input_gain_db", 0.0)  # both scale what it hears

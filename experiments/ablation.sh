@@ -47,9 +47,11 @@ declare -A RUNS=(
   [abjones-seed]="--recipe seed --iterations 11000"
   [abjones-context-pitch]="--recipe context --iterations 3000"
   [abjones-context-pitch-seed1]="--recipe context --iterations 3000 --seed 1"
+  [abjones-seed-seed1]="--recipe seed --iterations 11000 --seed 1"
 )
 # the reverse direction: trained on abjones (43 clips), scored on amy's 132 (default: dev-amy)
-declare -A SPLIT=([abjones-seed]=dev-abjones [abjones-context-pitch]=dev-abjones [abjones-context-pitch-seed1]=dev-abjones)
+declare -A SPLIT=([abjones-seed]=dev-abjones [abjones-context-pitch]=dev-abjones [abjones-context-pitch-seed1]=dev-abjones
+                  [abjones-seed-seed1]=dev-abjones)
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
   [context-pitch-ema-plain]="context-pitch-ema/no-ema"  # the same run's weights without the average
@@ -78,7 +80,7 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch-rerun-input-6 context-pitch-rerun-input-18 context-pitch-rerun-input-45
        context-pitch-20k-input-12 context-pitch-15k-clip5 context-pitch-20k-clip5
        context-pitch-lr2e-3-clip5 abjones-seed abjones-context-pitch
-       abjones-context-pitch-seed1)
+       abjones-context-pitch-seed1 abjones-seed-seed1)
 lists() {  # lists SPLIT: data/SPLIT/{train,valid}.txt from MIR-1K, when missing
   [ -f data/$1/train.txt ] || $PY download.py --source "${MIR1K:-../shared/mir1k}" --split $1 --output data/$1
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Singer-independent ablation (issue 4): train on amy, score on abjones, a voice never heard
-# (the runs in SPLIT go the other way: train on abjones, score on amy).
+# (runs named abjones-* go the other way: train on abjones, score on amy).
 # Usage: bash experiments/ablation.sh [NAME...]   (default: every run below, in order)
 #        RESUME=1 bash experiments/ablation.sh NAME  continues NAME's interrupted run from its checkpoint
 # Each run trains into runs/dev-NAME, scores the other singer into statistics/dev/NAME_* (its step, times
@@ -49,9 +49,6 @@ declare -A RUNS=(
   [abjones-context-pitch-seed1]="--recipe context --iterations 3000 --seed 1"
   [abjones-seed-seed1]="--recipe seed --iterations 11000 --seed 1"
 )
-# the reverse direction: trained on abjones (43 clips), scored on amy's 132 (default: dev-amy)
-declare -A SPLIT=([abjones-seed]=dev-abjones [abjones-context-pitch]=dev-abjones [abjones-context-pitch-seed1]=dev-abjones
-                  [abjones-seed-seed1]=dev-abjones)
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
   [context-pitch-ema-plain]="context-pitch-ema/no-ema"  # the same run's weights without the average
@@ -81,6 +78,9 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch-20k-input-12 context-pitch-15k-clip5 context-pitch-20k-clip5
        context-pitch-lr2e-3-clip5 abjones-seed abjones-context-pitch
        abjones-context-pitch-seed1 abjones-seed-seed1)
+split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
+  case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
+}
 lists() {  # lists SPLIT: data/SPLIT/{train,valid}.txt from MIR-1K, when missing
   [ -f data/$1/train.txt ] || $PY download.py --source "${MIR1K:-../shared/mir1k}" --split $1 --output data/$1
 }
@@ -94,12 +94,12 @@ for name in "${@:-${ORDER[@]}}"; do
   if [ -n "${POST[$name]:-}" ]; then
     set -- ${POST[$name]}
     run=$1; shift
-    split=${SPLIT[${run%%/*}]:-dev-amy}
+    split=$(split_of $run)
     lists $split
     score $split runs/dev-$run $name "$@"
     continue
   fi
-  split=${SPLIT[$name]:-dev-amy}
+  split=$(split_of $name)
   lists $split
   # scored with the input as recorded, as every row was before input_gain_db existed (the -input-G
   # rows measure the level; a run's own --input-gain-db, after this one, wins)

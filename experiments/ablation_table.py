@@ -57,7 +57,7 @@ def main() -> None:
                             if k not in UNCOMPARED and v != base[k]) or f"(the {BASE_RECIPE} recipe)"
         if plain:
             changes += " (scored: its plain weights, not the average)"
-        if Path(summary["list"]).parent.name == "dev-abjones":  # the reverse direction (ablation.sh SPLIT)
+        if Path(summary["list"]).parent.name == "dev-abjones":  # the reverse direction (ablation.sh split_of)
             changes = f"trained on abjones, scored on amy: {changes}"
         if summary.get("mask_power", 1.0) != 1.0:
             changes += f", mask_power={summary['mask_power']} (at inference)"

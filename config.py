@@ -37,6 +37,7 @@ class Config:
     iterations: int = 50000
     discriminative_weight: float = 0.0  # gamma of Huang et al.'s discriminative term
     loss_power: float = 1.0          # magnitudes raised to this power in the loss (< 1: compressed)
+    normalise_loss: bool = False     # each window's error divided by its sources' energy (quiet = loud)
     augment: bool = False            # remixing, voice-level and input-level augmentation
     pitch_shift: float = 0.0         # with augment: vocals also resampled by up to +-this many semitones
     accompaniment_shift: float = 0.0  # with augment: accompaniments also resampled by up to +-this many semitones

@@ -171,18 +171,24 @@ def build_model(config: Config) -> SeparationRNN:
 
 
 def separation_loss(accompaniment, vocals, accompaniment_hat, vocals_hat, discriminative_weight=0.0,
-                    power=1.0):
+                    power=1.0, normalise=False):
     """mean((y1 - y1_hat)^2 + (y2 - y2_hat)^2), minus gamma times the cross terms
     (y1 - y2_hat)^2 + (y2 - y1_hat)^2 when discriminative (Huang et al. 2014). With `power` p < 1
-    every magnitude is first raised to p (compressed), so quiet bins weigh more than in plain MSE."""
+    every magnitude is first raised to p (compressed), so quiet bins weigh more than in plain MSE.
+    With `normalise` each window's (batch row's) error is divided by its sources' mean energy
+    mean(y1^2 + y2^2), so quiet and loud passages weigh the same."""
     if power != 1.0:
         accompaniment, vocals, accompaniment_hat, vocals_hat = (
             tf.pow(m + LOG_FLOOR, power) for m in (accompaniment, vocals, accompaniment_hat, vocals_hat))
-    loss = tf.reduce_mean(tf.square(accompaniment - accompaniment_hat) + tf.square(vocals - vocals_hat))
+    axes = list(range(1, len(accompaniment.shape)))  # all but the batch axis
+    loss = tf.reduce_mean(tf.square(accompaniment - accompaniment_hat) + tf.square(vocals - vocals_hat), axis=axes)
     if discriminative_weight:
-        cross = tf.reduce_mean(tf.square(accompaniment - vocals_hat) + tf.square(vocals - accompaniment_hat))
+        cross = tf.reduce_mean(tf.square(accompaniment - vocals_hat) + tf.square(vocals - accompaniment_hat),
+                               axis=axes)
         loss = loss - discriminative_weight * cross
-    return loss
+    if normalise:
+        loss = loss / (tf.reduce_mean(tf.square(accompaniment) + tf.square(vocals), axis=axes) + EPSILON)
+    return tf.reduce_mean(loss)
 
 
 def save_model(model: SeparationRNN, model_dir: str | os.PathLike) -> None:

@@ -77,7 +77,7 @@ def make_train_step(model, optimizer, jit_compile: bool = False, keras_gru: bool
             (mask_a, mask_v), (mixture, accompaniment, vocals) = align_lookahead(
                 config.lookahead, (mask_a, mask_v), (mixture, accompaniment, vocals))
             loss = separation_loss(accompaniment, vocals, mask_a * mixture, mask_v * mixture,
-                                   config.discriminative_weight, config.loss_power)
+                                   config.discriminative_weight, config.loss_power, config.normalise_loss)
         gradients = tape.gradient(loss, model.trainable_variables)
         optimizer.apply_gradients(zip(gradients, model.trainable_variables))
         return loss
@@ -150,7 +150,7 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
         accompaniment_hat, vocals_hat = model(mixture)
         _, (accompaniment, vocals) = align_lookahead(config.lookahead, (), (accompaniment, vocals))
         return separation_loss(accompaniment, vocals, accompaniment_hat, vocals_hat,
-                               config.discriminative_weight, config.loss_power)
+                               config.discriminative_weight, config.loss_power, config.normalise_loss)
 
     def checkpoint() -> None:
         save_checkpoint(model, optimizer, model_dir, dict(

@@ -73,6 +73,23 @@ def test_compressed_loss_compares_magnitudes_raised_to_the_power():
         Config(loss_power=0)
 
 
+def test_normalised_loss_weighs_quiet_and_loud_windows_the_same():
+    rng = np.random.default_rng(5)
+    accompaniment, vocals = (tf.constant(np.abs(rng.standard_normal((2, 4, 3))), tf.float32) for _ in range(2))
+    estimates = (accompaniment * 0.5, vocals * 1.5)
+    loud = tf.constant([[[1.0]], [[100.0]]])  # the second window 40 dB louder
+    plain = [float(separation_loss(accompaniment * g, vocals * g, *(e * g for e in estimates)))
+             for g in (1.0, loud)]
+    normalised = [float(separation_loss(accompaniment * g, vocals * g, *(e * g for e in estimates), normalise=True))
+                  for g in (1.0, loud)]
+    assert plain[1] > 1000 * plain[0]  # plain MSE: the loud window decides
+    assert normalised[1] == pytest.approx(normalised[0], rel=1e-5)  # normalised: unchanged by levels
+    # one window alone: its error over its energy
+    a, v = accompaniment[:1], vocals[:1]
+    expected = float(tf.reduce_mean(tf.square(a * 0.5) + tf.square(v * 0.5)) / tf.reduce_mean(a ** 2 + v ** 2))
+    assert float(separation_loss(a, v, a * 0.5, v * 1.5, normalise=True)) == pytest.approx(expected, rel=1e-5)
+
+
 def test_inference_path_equals_training_path_and_ignores_padding():
     model = build_model(Config(num_layers=2, hidden_size=16, features="log"))
     rng = np.random.default_rng(3)

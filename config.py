@@ -41,6 +41,7 @@ class Config:
     augment: bool = False            # remixing, voice-level and input-level augmentation
     pitch_shift: float = 0.0         # with augment: vocals also resampled by up to +-this many semitones
     accompaniment_shift: float = 0.0  # with augment: accompaniments also resampled by up to +-this many semitones
+    formant_shift: float = 0.0       # with augment: vocal formants also moved by up to +-this many semitones, pitch kept
     eq_db: float = 0.0               # with augment: random equaliser curves of up to +-this many dB
     dropout: float = 0.0             # training only: dropout on each GRU layer's inputs
     lookahead: int = 0               # frames of future context: the GRU outputs frame t's mask at step t + lookahead
@@ -61,8 +62,9 @@ class Config:
             raise SvsError(f"ema is a momentum in [0, 1) (0: off; e.g. 0.999), got {self.ema}")
         if self.clip_norm < 0:
             raise SvsError(f"clip_norm is a global gradient norm (0: off; e.g. 5), got {self.clip_norm}")
-        if self.pitch_shift < 0 or self.accompaniment_shift < 0:
-            raise SvsError("pitch_shift and accompaniment_shift are +- ranges in semitones: give them as >= 0")
+        if min(self.pitch_shift, self.accompaniment_shift, self.formant_shift) < 0:
+            raise SvsError("pitch_shift, accompaniment_shift and formant_shift are +- ranges in semitones: "
+                           "give them as >= 0")
 
     @property
     def num_bins(self) -> int:

@@ -85,6 +85,32 @@ def istft(spectrogram: np.ndarray, hop_length: int = 256, length: int | None = N
     return librosa.istft(spectrogram.T, hop_length=hop_length, length=length)
 
 
+def warp_formants(spectrogram: np.ndarray, factor: float, smoothing_hz: float = 125.0,
+                  max_gain_db: float = 20.0, sample_rate: int = 16000) -> np.ndarray:
+    """Moves each frame's spectral envelope up in frequency by `factor` (down below 1) and keeps
+    its fine structure, so formants move and the pitch stays. (frames, bins) complex -> same.
+
+    The envelope is the frame's power spectrum smoothed over frequency (a Gaussian of
+    `smoothing_hz`, wider than the gaps between a voice's harmonics at all but its highest
+    notes, so it follows their peaks); each bin k gets the gain sqrt(envelope(k / factor) /
+    envelope(k)), at most +-`max_gain_db`, and keeps its phase.
+    """
+    from scipy.ndimage import gaussian_filter1d
+
+    num_bins = spectrogram.shape[-1]
+    sigma = smoothing_hz / (sample_rate / (2 * (num_bins - 1)))
+    power = np.square(np.abs(spectrogram))
+    envelope = np.log(gaussian_filter1d(power, sigma, axis=-1, mode="nearest") + np.float32(1e-12))
+    source = np.clip(np.arange(num_bins) / factor, 0, num_bins - 1)
+    low = np.floor(source).astype(int)
+    high = np.minimum(low + 1, num_bins - 1)
+    weight = source - low
+    weight = weight.astype(np.float32)
+    warped = (1 - weight) * envelope[..., low] + weight * envelope[..., high]
+    limit = max_gain_db * np.log(10) / 20
+    return (spectrogram * np.exp(np.clip((warped - envelope) / 2, -limit, limit))).astype(spectrogram.dtype)
+
+
 @dataclass
 class Augmentation:
     """Mixing augmentation for training (Huang et al.'s circular shift, generalised).
@@ -94,7 +120,9 @@ class Augmentation:
     voice_gain_db: the voice-to-accompaniment level is moved by up to this many dB;
     level_db: (low, high) overall input level change, so the model meets quiet and loud songs;
     eq_db: voice and accompaniment each get a random smooth equaliser curve of up to +-this many
-    dB (three cosines over log frequency), for other voices, instruments and recordings.
+    dB (three cosines over log frequency), for other voices, instruments and recordings;
+    formant_shift: the voice's spectral envelope is moved by up to +-this many semitones with its
+    pitch kept (`warp_formants`), for vocal tracts other than the training singers'.
     The sampler's extra versions of vocals and accompaniments (pitch and formants shifted by
     resampling) are drawn uniformly when augmenting.
     """
@@ -102,6 +130,7 @@ class Augmentation:
     voice_gain_db: float = 5.0
     level_db: tuple[float, float] = (-30.0, 6.0)
     eq_db: float = 0.0
+    formant_shift: float = 0.0
 
     def equaliser(self, num_bins: int, rng: np.random.Generator) -> np.ndarray:
         """A random gain curve, (num_bins,) linear amplitudes, within +-eq_db dB."""
@@ -203,6 +232,9 @@ class BatchSampler:
                 level[b] = 10 ** (rng.uniform(*augmentation.level_db) / 20)
             v = voice_gain * self._window(voice, voice_start, frames)
             a = accompaniment_gain * self._window(backing, accompaniment_start, frames)
+            if augmentation is not None and augmentation.formant_shift:
+                semitones = rng.uniform(-augmentation.formant_shift, augmentation.formant_shift)
+                v = warp_formants(v, 2 ** (semitones / 12))
             if augmentation is not None and augmentation.eq_db:
                 v = v * augmentation.equaliser(self.num_bins, rng)
                 a = a * augmentation.equaliser(self.num_bins, rng)

@@ -141,7 +141,7 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
     if step >= config.iterations:
         print(f"already at step {step} >= --iterations {config.iterations}: nothing to do")
 
-    augmentation = Augmentation(eq_db=config.eq_db) if config.augment else None
+    augmentation = Augmentation(eq_db=config.eq_db, formant_shift=config.formant_shift) if config.augment else None
 
     train_step = make_train_step(model, optimizer)
 

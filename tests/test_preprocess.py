@@ -3,7 +3,8 @@ import pytest
 import soundfile as sf
 
 from conftest import SAMPLE_RATE, synthetic_sources, write_clip
-from preprocess import Augmentation, BatchSampler, istft, load_audio, load_mir1k_clip, stft
+from config import Config
+from preprocess import Augmentation, BatchSampler, istft, load_audio, load_mir1k_clip, stft, warp_formants
 from utils import SvsError
 
 
@@ -91,3 +92,43 @@ def test_equaliser_augmentation_is_smooth_bounded_and_changes_the_balance(mir1k)
     plain = sampler.sample(4, 20, np.random.default_rng(3), Augmentation(level_db=(0, 0)))
     equalised = sampler.sample(4, 20, np.random.default_rng(3), Augmentation(level_db=(0, 0), eq_db=6.0))
     assert not np.allclose(plain[2], equalised[2])
+
+
+def test_formant_warp_moves_the_envelope_and_keeps_the_pitch():
+    time = np.arange(SAMPLE_RATE) / SAMPLE_RATE
+    pitch, formant = 200.0, 1000.0  # harmonics of 200 Hz under one formant at 1 kHz
+    voice = sum(np.exp(-((h * pitch - formant) / 300) ** 2) * np.sin(2 * np.pi * h * pitch * time)
+                for h in range(1, 35)).astype(np.float32)
+    spectrogram = stft(voice)
+    harmonics = np.round(np.arange(1, 35) * pitch * 1024 / SAMPLE_RATE).astype(int)
+
+    def strongest_harmonic_hz(s):
+        return harmonics[np.argmax(np.abs(s).mean(axis=0)[harmonics])] * SAMPLE_RATE / 1024
+
+    assert strongest_harmonic_hz(spectrogram) == pytest.approx(1000, abs=16)
+    up, down = warp_formants(spectrogram, 2 ** (4 / 12)), warp_formants(spectrogram, 2 ** (-4 / 12))
+    assert strongest_harmonic_hz(up) == pytest.approx(1200, abs=16)  # envelope peak at 1260 Hz
+    assert strongest_harmonic_hz(down) == pytest.approx(800, abs=16)  # at 794 Hz
+    near_harmonics = np.unique(np.clip(harmonics[:, None] + np.arange(-2, 3), 0, 512))  # their main lobes
+
+    def share_near_harmonics(s):
+        magnitude = np.abs(s).mean(axis=0)
+        return magnitude[near_harmonics].sum() / magnitude.sum()
+
+    assert share_near_harmonics(spectrogram) > 0.9
+    for warped in (up, down):  # the pitch stays: the energy is still on the same harmonics
+        assert share_near_harmonics(warped) > 0.9
+        np.testing.assert_allclose(np.angle(warped), np.angle(spectrogram), atol=1e-4)
+    np.testing.assert_allclose(warp_formants(spectrogram, 1.0), spectrogram, rtol=1e-5, atol=1e-7)
+
+
+def test_formant_augmentation_changes_vocals_only(mir1k):
+    files = sorted((mir1k / "Wavfile").glob("amy_*.wav"))[:2]
+    sampler = BatchSampler(files, mixing="0db")
+    plain = sampler.sample(4, 20, np.random.default_rng(3), Augmentation(level_db=(0, 0)))
+    shifted = sampler.sample(4, 20, np.random.default_rng(3), Augmentation(level_db=(0, 0), formant_shift=4.0))
+    # the first example draws the same windows and gains; only its vocals are warped
+    np.testing.assert_array_equal(plain[1][0], shifted[1][0])
+    assert not np.allclose(plain[2][0], shifted[2][0])
+    with pytest.raises(SvsError, match="formant_shift"):
+        Config(formant_shift=-1)

@@ -40,6 +40,7 @@ class Config:
     normalise_loss: bool = False     # each window's error divided by its sources' energy (quiet = loud)
     augment: bool = False            # remixing, voice-level and input-level augmentation
     pitch_shift: float = 0.0         # with augment: vocals also resampled by up to +-this many semitones
+    pitch_formants: str = "move"     # pitch-shifted vocals' formants: move with the pitch | keep (warped back) | both
     accompaniment_shift: float = 0.0  # with augment: accompaniments also resampled by up to +-this many semitones
     formant_shift: float = 0.0       # with augment: vocal formants also moved by up to +-this many semitones, pitch kept
     eq_db: float = 0.0               # with augment: random equaliser curves of up to +-this many dB
@@ -62,6 +63,8 @@ class Config:
             raise SvsError(f"ema is a momentum in [0, 1) (0: off; e.g. 0.999), got {self.ema}")
         if self.clip_norm < 0:
             raise SvsError(f"clip_norm is a global gradient norm (0: off; e.g. 5), got {self.clip_norm}")
+        if self.pitch_formants not in ("move", "keep", "both"):
+            raise SvsError(f"pitch_formants is move, keep or both, got {self.pitch_formants!r}")
         if min(self.pitch_shift, self.accompaniment_shift, self.formant_shift) < 0:
             raise SvsError("pitch_shift, accompaniment_shift and formant_shift are +- ranges in semitones: "
                            "give them as >= 0")

@@ -14,6 +14,7 @@ import soundfile as sf
 from utils import SvsError
 
 MIXING_RULES = ("sum", "0db")
+PITCH_FORMANTS = ("move", "keep", "both")  # what pitch-shifted vocal versions do with their formants
 
 
 def load_audio(path: str | os.PathLike, sample_rate: int | None = 16000, mono: bool = True
@@ -150,22 +151,30 @@ class BatchSampler:
 
     def __init__(self, files: Sequence[str | os.PathLike], mixing: str = "sum", n_fft: int = 1024,
                  hop_length: int = 256, sample_rate: int = 16000, progress: bool = False,
-                 pitch_shift: float = 0.0, accompaniment_shift: float = 0.0):
+                 pitch_shift: float = 0.0, accompaniment_shift: float = 0.0, pitch_formants: str = "move"):
         """`pitch_shift` > 0 also keeps vocals resampled by -s, -s/2, +s/2, +s semitones (faster
         or slower, so voices sound higher or lower, formants included) for augmentation;
+        `pitch_formants` "keep" moves those versions' formants back where they were
+        (`warp_formants`), so only the pitch moves, and "both" keeps both kinds of version.
         `accompaniment_shift` does the same for the accompaniments (other keys, tempi and timbres)."""
         import soxr
 
         if not files:
             raise SvsError("no clips to sample from: the clip list is empty")
+        if pitch_formants not in PITCH_FORMANTS:
+            raise SvsError(f"pitch_formants must be one of {PITCH_FORMANTS}, got {pitch_formants!r}")
         # per clip: the original first, then the shifted versions; each (frames, bins) complex64
         self.accompaniment: list[list[np.ndarray]] = []
         self.vocals: list[list[np.ndarray]] = []
 
-        def versions(signal: np.ndarray, shift: float) -> list[np.ndarray]:
+        def versions(signal: np.ndarray, shift: float, formants: str = "move") -> list[np.ndarray]:
             semitones = [s for s in np.linspace(-shift, shift, 5) if s] if shift else []
-            signals = [signal] + [soxr.resample(signal, 2 ** (s / 12), 1.0) for s in semitones]
-            return [stft(x, n_fft, hop_length).astype(np.complex64) for x in signals]
+            shifted = [stft(soxr.resample(signal, 2 ** (s / 12), 1.0), n_fft, hop_length).astype(np.complex64)
+                       for s in semitones]
+            if formants != "move":
+                kept = [warp_formants(x, 2 ** (-s / 12), sample_rate=sample_rate) for x, s in zip(shifted, semitones)]
+                shifted = kept if formants == "keep" else shifted + kept
+            return [stft(signal, n_fft, hop_length).astype(np.complex64)] + shifted
 
         iterator = files
         if progress:
@@ -174,7 +183,7 @@ class BatchSampler:
         for path in iterator:
             _, accompaniment, vocals = load_mir1k_clip(path, mixing=mixing, sample_rate=sample_rate)
             self.accompaniment.append(versions(accompaniment, accompaniment_shift))
-            self.vocals.append(versions(vocals, pitch_shift))
+            self.vocals.append(versions(vocals, pitch_shift, pitch_formants))
         self.num_bins = n_fft // 2 + 1
 
     @property

@@ -68,6 +68,24 @@ def test_pitch_shifted_vocal_versions(mir1k):
     assert mixture.shape == (8, 20, 513)
 
 
+def test_pitch_shifted_vocals_can_keep_their_formants(mir1k):
+    files = sorted((mir1k / "Wavfile").glob("abjones_*.wav"))[:1]
+    moved = BatchSampler(files, mixing="0db", pitch_shift=4.0).vocals[0]
+    kept = BatchSampler(files, mixing="0db", pitch_shift=4.0, pitch_formants="keep").vocals[0]
+    both = BatchSampler(files, mixing="0db", pitch_shift=4.0, pitch_formants="both").vocals[0]
+    assert len(moved) == len(kept) == 5 and len(both) == 9
+    np.testing.assert_array_equal(kept[0], moved[0])  # the original is untouched
+    for i in range(1, 5):  # same pitch and phases as the resampled version, another envelope
+        np.testing.assert_allclose(np.angle(kept[i]), np.angle(moved[i]), atol=1e-4)
+        assert not np.allclose(np.abs(kept[i]), np.abs(moved[i]))
+        np.testing.assert_array_equal(both[i], moved[i])
+        np.testing.assert_array_equal(both[4 + i], kept[i])
+    with pytest.raises(SvsError, match="pitch_formants"):
+        BatchSampler(files, pitch_formants="shift")
+    with pytest.raises(SvsError, match="pitch_formants"):
+        Config(pitch_formants="shift")
+
+
 def test_shifted_accompaniment_versions_are_drawn_only_when_augmenting(mir1k):
     files = sorted((mir1k / "Wavfile").glob("amy_*.wav"))[:2]
     sampler = BatchSampler(files, mixing="0db", accompaniment_shift=4.0)

@@ -54,6 +54,8 @@ declare -A RUNS=(
   [abjones-context-pitch-formant4]="--recipe context --iterations 3000 --formant-shift 4"
   [context-pitch-both]="--recipe context --iterations 3000 --pitch-formants both"
   [abjones-context-pitch-both]="--recipe context --iterations 3000 --pitch-formants both"
+  [context-pitch-formant4-seed1]="--recipe context --iterations 3000 --formant-shift 4 --seed 1"
+  [abjones-context-pitch-formant4-seed1]="--recipe context --iterations 3000 --formant-shift 4 --seed 1"
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
@@ -84,7 +86,8 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch-20k-input-12 context-pitch-15k-clip5 context-pitch-20k-clip5
        context-pitch-lr2e-3-clip5 abjones-seed abjones-context-pitch
        abjones-context-pitch-seed1 abjones-seed-seed1 context-pitch-normloss abjones-context-pitch-normloss
-       context-pitch-formant4 abjones-context-pitch-formant4 context-pitch-both abjones-context-pitch-both)
+       context-pitch-formant4 abjones-context-pitch-formant4 context-pitch-both abjones-context-pitch-both
+       context-pitch-formant4-seed1 abjones-context-pitch-formant4-seed1)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

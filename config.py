@@ -12,6 +12,7 @@ from pathlib import Path
 from utils import SvsError, read_json
 
 CONFIG_FILE = "config.json"
+PITCH_FORMANTS = ("move", "keep", "both")  # what pitch-shifted vocal versions do with their formants
 WEIGHTS_FILE = "model.weights.h5"
 ONNX_FILE = "model.onnx"  # the same network for ONNX Runtime, written beside the weights
 
@@ -63,8 +64,8 @@ class Config:
             raise SvsError(f"ema is a momentum in [0, 1) (0: off; e.g. 0.999), got {self.ema}")
         if self.clip_norm < 0:
             raise SvsError(f"clip_norm is a global gradient norm (0: off; e.g. 5), got {self.clip_norm}")
-        if self.pitch_formants not in ("move", "keep", "both"):
-            raise SvsError(f"pitch_formants is move, keep or both, got {self.pitch_formants!r}")
+        if self.pitch_formants not in PITCH_FORMANTS:
+            raise SvsError(f"pitch_formants must be one of {PITCH_FORMANTS}, got {self.pitch_formants!r}")
         if min(self.pitch_shift, self.accompaniment_shift, self.formant_shift) < 0:
             raise SvsError("pitch_shift, accompaniment_shift and formant_shift are +- ranges in semitones: "
                            "give them as >= 0")

@@ -11,10 +11,10 @@ import librosa
 import numpy as np
 import soundfile as sf
 
+from config import PITCH_FORMANTS
 from utils import SvsError
 
 MIXING_RULES = ("sum", "0db")
-PITCH_FORMANTS = ("move", "keep", "both")  # what pitch-shifted vocal versions do with their formants
 
 
 def load_audio(path: str | os.PathLike, sample_rate: int | None = 16000, mono: bool = True
@@ -105,8 +105,7 @@ def warp_formants(spectrogram: np.ndarray, factor: float, smoothing_hz: float = 
     source = np.clip(np.arange(num_bins) / factor, 0, num_bins - 1)
     low = np.floor(source).astype(int)
     high = np.minimum(low + 1, num_bins - 1)
-    weight = source - low
-    weight = weight.astype(np.float32)
+    weight = (source - low).astype(np.float32)
     warped = (1 - weight) * envelope[..., low] + weight * envelope[..., high]
     limit = max_gain_db * np.log(10) / 20
     return (spectrogram * np.exp(np.clip((warped - envelope) / 2, -limit, limit))).astype(spectrogram.dtype)
@@ -125,7 +124,7 @@ class Augmentation:
     formant_shift: the voice's spectral envelope is moved by up to +-this many semitones with its
     pitch kept (`warp_formants`), for vocal tracts other than the training singers'.
     The sampler's extra versions of vocals and accompaniments (pitch and formants shifted by
-    resampling) are drawn uniformly when augmenting.
+    resampling, or for vocals the pitch alone, `pitch_formants`) are drawn uniformly when augmenting.
     """
     remix_probability: float = 0.5
     voice_gain_db: float = 5.0
@@ -185,6 +184,7 @@ class BatchSampler:
             self.accompaniment.append(versions(accompaniment, accompaniment_shift))
             self.vocals.append(versions(vocals, pitch_shift, pitch_formants))
         self.num_bins = n_fft // 2 + 1
+        self.sample_rate = sample_rate
 
     @property
     def nbytes(self) -> int:
@@ -243,7 +243,7 @@ class BatchSampler:
             a = accompaniment_gain * self._window(backing, accompaniment_start, frames)
             if augmentation is not None and augmentation.formant_shift:
                 semitones = rng.uniform(-augmentation.formant_shift, augmentation.formant_shift)
-                v = warp_formants(v, 2 ** (semitones / 12))
+                v = warp_formants(v, 2 ** (semitones / 12), sample_rate=self.sample_rate)
             if augmentation is not None and augmentation.eq_db:
                 v = v * augmentation.equaliser(self.num_bins, rng)
                 a = a * augmentation.equaliser(self.num_bins, rng)

@@ -58,6 +58,7 @@ declare -A RUNS=(
   [abjones-context-pitch-formant4-seed1]="--recipe context --iterations 3000 --formant-shift 4 --seed 1"
   [abjones-context-pitch-seed2]="--recipe context --iterations 3000 --seed 2"
   [context-pitch-seed3]="--recipe context --iterations 3000 --seed 3"
+  [abjones-context-pitch6]="--recipe context --iterations 3000 --pitch-shift 6"
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
@@ -89,7 +90,8 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch-lr2e-3-clip5 abjones-seed abjones-context-pitch
        abjones-context-pitch-seed1 abjones-seed-seed1 context-pitch-normloss abjones-context-pitch-normloss
        context-pitch-formant4 abjones-context-pitch-formant4 context-pitch-both abjones-context-pitch-both
-       context-pitch-formant4-seed1 abjones-context-pitch-formant4-seed1 abjones-context-pitch-seed2 context-pitch-seed3)
+       context-pitch-formant4-seed1 abjones-context-pitch-formant4-seed1 abjones-context-pitch-seed2 context-pitch-seed3
+       abjones-context-pitch6)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

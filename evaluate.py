@@ -60,7 +60,7 @@ def format_table(scores: dict[str, dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
-def evaluate(files: list[Path], model_dir: Path, mixing: str | None = None, jobs: int = 2,
+def evaluate(files: list[Path], model_dir: Path | list[Path], mixing: str | None = None, jobs: int = 2,
              demo_dir: Path | None = None, quiet: bool = False, gain_db: float = 0.0,
              mask_power: float = 1.0, backend: str = "auto", input_gain_db: float | None = None
              ) -> tuple[list[dict], dict]:
@@ -71,9 +71,9 @@ def evaluate(files: list[Path], model_dir: Path, mixing: str | None = None, jobs
     import soundfile as sf
 
     from preprocess import load_mir1k_clip
-    from separator import Separator
+    from separator import load_separator
 
-    separator = Separator(model_dir, mask_power=mask_power, backend=backend, input_gain_db=input_gain_db)
+    separator = load_separator(model_dir, mask_power=mask_power, backend=backend, input_gain_db=input_gain_db)
     mixing = mixing or separator.config.mixing
     rows, pending = [], []
     gain = np.float32(10 ** (gain_db / 20))
@@ -116,7 +116,9 @@ def save_statistics(rows: list[dict], summary: dict, output_dir: Path, name: str
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--list", type=Path, default=Path("data/MIR1K/test.txt"), help="clip list to score")
-    parser.add_argument("--model-dir", type=Path, default=Path("model"))
+    parser.add_argument("--model-dir", type=Path, action="append",
+                        help="model folder (default model/); given more than once: an ensemble, the mean "
+                             "of their vocals masks")
     parser.add_argument("--mixing", choices=("sum", "0db"), help="mixing rule (default: the model's)")
     parser.add_argument("--gain-db", type=float, default=0.0, help="scale every mixture by this many dB first")
     parser.add_argument("--input-gain-db", type=float,
@@ -131,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--demo", type=Path, nargs="?", const=Path("demo"), help="write separated clips here")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
+    args.model_dir = args.model_dir or [Path("model")]
     try:
         files = read_list(args.list)
         if not files:
@@ -138,12 +141,14 @@ def main(argv: list[str] | None = None) -> int:
         started = time.time()
         rows, summary = evaluate(files, args.model_dir, args.mixing, args.jobs, args.demo, args.quiet,
                                  args.gain_db, args.mask_power, args.backend, args.input_gain_db)
-        summary.update(list=str(args.list), model_dir=str(args.model_dir), clips=len(rows),
+        model_dir = [str(d) for d in args.model_dir] if len(args.model_dir) > 1 else str(args.model_dir[0])
+        summary.update(list=str(args.list), model_dir=model_dir, clips=len(rows),
                        seconds_of_audio=float(sum(r["seconds"] for r in rows)),
                        evaluation_seconds=round(time.time() - started, 1))
-        name = args.name or f"{args.model_dir.resolve().name}_{args.list.stem}"
+        name = args.name or f"{'+'.join(d.resolve().name for d in args.model_dir)}_{args.list.stem}"
         clips_path, summary_path = save_statistics(rows, summary, args.output_dir, name)
-        print(f"{len(rows)} clips of {args.list}, mixing {summary['mixing']}, model {args.model_dir}")
+        print(f"{len(rows)} clips of {args.list}, mixing {summary['mixing']}, "
+              f"model {' + '.join(map(str, args.model_dir))}")
         print(format_table(summary["scores"]))
         print(f"wrote {clips_path} and {summary_path}")
     except SvsError as error:

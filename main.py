@@ -20,7 +20,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("inputs", nargs="*", type=Path, help="audio files and folders (default: songs/*.mp3)")
     parser.add_argument("--output-dir", type=Path, default=Path("demo"))
-    parser.add_argument("--model", type=Path, default=Path("model"), help="model folder (config.json + weights)")
+    parser.add_argument("--model", type=Path, action="append",
+                        help="model folder (config.json + weights; default model/); given more than once: "
+                             "an ensemble, the mean of their vocals masks")
     parser.add_argument("--format", default="wav", choices=sorted(FORMATS), help="output format")
     parser.add_argument("--template", default="{name}_{stem}",
                         help="output name without extension; fields {name} (input stem) and {stem}")
@@ -50,11 +52,11 @@ def main(argv: list[str] | None = None) -> int:
         if not files:
             raise SvsError("no audio files to separate: put songs in songs/ or name files or folders")
         plan = output_paths(files, args.output_dir, args.template, args.format, args.stems)
-        from separator import Separator, reuse_freed_memory, separate_files
+        from separator import load_separator, reuse_freed_memory, separate_files
         reuse_freed_memory()  # a process-wide malloc setting, so set once here, by the program
         # cores that parallel files leave free (a single file, say) go to the model's matrix products
         threads = max(1, (os.cpu_count() or 1) // max(1, min(args.jobs, len(plan))))
-        separator = Separator(args.model, mask_power=args.mask_power, backend=args.backend, threads=threads,
+        separator = load_separator(args.model or [Path("model")], mask_power=args.mask_power, backend=args.backend, threads=threads,
                               input_gain_db=args.input_gain_db)
         failures = separate_files(separator, plan, args.format, args.sample_rate, args.mono,
                                   args.skip_existing, args.quiet, args.jobs)

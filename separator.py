@@ -2,6 +2,7 @@
 
     from separator import Separator
     stems = Separator("model").separate(waveform, sample_rate)   # {"vocals": ..., "accompaniment": ...}
+    stems = Ensemble(["model", "other"]).separate(waveform, sample_rate)  # the mean of two models' masks
 
 The model works on 16 kHz mono magnitudes. Its masks are mapped onto the STFT of each
 input channel at the input's own rate (linear interpolation in time and frequency), so
@@ -21,7 +22,39 @@ TOP_BAND_HZ = 4000.0  # masks above the model's 8 kHz Nyquist copy the mean of 4
 BACKENDS = ("auto", "onnx", "tensorflow")
 
 
-class Separator:
+class _MaskSeparator:
+    """What the stream and the file layer use: `config`, `chunk_frames`, `vocals_mask`; and the array API."""
+
+    def separate(self, waveform: np.ndarray, sample_rate: int) -> dict[str, np.ndarray]:
+        """(samples,) or (channels, samples) at any rate -> {"vocals", "accompaniment"}, each the
+        input's shape and rate; vocals + accompaniment == waveform up to float rounding."""
+        waveform = np.asarray(waveform, dtype=np.float32)
+        if waveform.ndim not in (1, 2) or waveform.shape[-1] == 0:
+            raise SvsError(f"expected (samples,) or (channels, samples) audio, got shape {waveform.shape}")
+        channels = np.atleast_2d(waveform)
+        stream = SeparationStream(self, sample_rate, channels.shape[0])
+        parts = [stream.feed(channels), stream.finish()]
+        vocals = np.concatenate([p[0] for p in parts], axis=-1)
+        accompaniment = np.concatenate([p[1] for p in parts], axis=-1)
+        if waveform.ndim == 1:
+            vocals, accompaniment = vocals[0], accompaniment[0]
+        return {"vocals": vocals, "accompaniment": accompaniment}
+
+
+def post_filter(mask: np.ndarray, power: float) -> np.ndarray:
+    """The Wiener-style post-filter: m^p / (m^p + (1 - m)^p) of vocals mask m (p = 1: m itself)."""
+    if power == 1:
+        return mask
+    vocals, accompaniment = mask ** power, (1 - mask) ** power
+    return vocals / np.maximum(vocals + accompaniment, np.finfo(np.float32).tiny)
+
+
+def _check_mask_power(mask_power: float) -> None:
+    if not mask_power > 0:
+        raise SvsError(f"mask power must be positive, got {mask_power}")
+
+
+class Separator(_MaskSeparator):
     """Holds a loaded model; `separate` is the array API, `vocals_mask` the model-only step.
 
     Two backends run the same network: ONNX Runtime on the model's model.onnx (starts in a
@@ -40,8 +73,7 @@ class Separator:
         to the mixture as it is); default the model's `input_gain_db`."""
         from config import load_config
 
-        if not mask_power > 0:
-            raise SvsError(f"mask power must be positive, got {mask_power}")
+        _check_mask_power(mask_power)
         if backend not in BACKENDS:
             raise SvsError(f"unknown backend {backend!r}: choose from {', '.join(BACKENDS)}")
         self.mask_power = mask_power
@@ -114,26 +146,47 @@ class Separator:
             masks.append(mask)
         if not masks:
             return np.zeros((0, self.config.num_bins), np.float32), states
-        mask = np.concatenate(masks)
-        if self.mask_power != 1:
-            vocals, accompaniment = mask ** self.mask_power, (1 - mask) ** self.mask_power
-            mask = vocals / np.maximum(vocals + accompaniment, np.finfo(np.float32).tiny)
-        return mask, states
+        return post_filter(np.concatenate(masks), self.mask_power), states
 
-    def separate(self, waveform: np.ndarray, sample_rate: int) -> dict[str, np.ndarray]:
-        """(samples,) or (channels, samples) at any rate -> {"vocals", "accompaniment"}, each the
-        input's shape and rate; vocals + accompaniment == waveform up to float rounding."""
-        waveform = np.asarray(waveform, dtype=np.float32)
-        if waveform.ndim not in (1, 2) or waveform.shape[-1] == 0:
-            raise SvsError(f"expected (samples,) or (channels, samples) audio, got shape {waveform.shape}")
-        channels = np.atleast_2d(waveform)
-        stream = SeparationStream(self, sample_rate, channels.shape[0])
-        parts = [stream.feed(channels), stream.finish()]
-        vocals = np.concatenate([p[0] for p in parts], axis=-1)
-        accompaniment = np.concatenate([p[1] for p in parts], axis=-1)
-        if waveform.ndim == 1:
-            vocals, accompaniment = vocals[0], accompaniment[0]
-        return {"vocals": vocals, "accompaniment": accompaniment}
+
+ENSEMBLE_SHARED = ("sample_rate", "n_fft", "hop_length", "lookahead")  # the STFT grid and frame pairing
+
+
+class Ensemble(_MaskSeparator):
+    """Several trained models as one separator: each hears the input (at its own input gain) and
+    the vocals mask is the mean of theirs, post-filtered once. The models must share the STFT and
+    lookahead; their sizes, features and training may differ. Costs one model's time per member."""
+
+    def __init__(self, model_dirs: list, chunk_frames: int = 1024, mask_power: float = 1.0,
+                 backend: str = "auto", threads: int = 1, input_gain_db: float | None = None):
+        _check_mask_power(mask_power)
+        if len(model_dirs) < 2:
+            raise SvsError("an ensemble needs at least two model folders")
+        self.members = [Separator(d, chunk_frames, 1.0, backend, threads, input_gain_db) for d in model_dirs]
+        first = self.members[0].config
+        for model_dir, member in zip(model_dirs[1:], self.members[1:]):
+            differ = [f"{k} {getattr(member.config, k)}" for k in ENSEMBLE_SHARED
+                      if getattr(member.config, k) != getattr(first, k)]
+            if differ:
+                raise SvsError(f"{model_dir} cannot be averaged with {model_dirs[0]}: its {', '.join(differ)} "
+                               f"(against {', '.join(str(getattr(first, k)) for k in ENSEMBLE_SHARED)})")
+        self.config, self.chunk_frames, self.mask_power = first, chunk_frames, mask_power
+        self.backend = "+".join(member.backend for member in self.members)
+        self.input_gain_db = [member.input_gain_db for member in self.members]
+
+    def vocals_mask(self, magnitude: np.ndarray, states: list | None = None) -> tuple[np.ndarray, list]:
+        """As Separator.vocals_mask; `states` holds each member's GRU states."""
+        states = states or [None] * len(self.members)
+        results = [member.vocals_mask(magnitude, s) for member, s in zip(self.members, states)]
+        mask = np.mean([mask for mask, _ in results], axis=0, dtype=np.float32)
+        return post_filter(mask, self.mask_power), [member_states for _, member_states in results]
+
+
+def load_separator(model_dirs, **options) -> _MaskSeparator:
+    """A Separator for one model folder, an Ensemble for several (a path or a list of paths)."""
+    if isinstance(model_dirs, (str, os.PathLike)) or len(model_dirs) == 1:
+        return Separator(model_dirs if isinstance(model_dirs, (str, os.PathLike)) else model_dirs[0], **options)
+    return Ensemble(list(model_dirs), **options)
 
 
 def _onnx_session(model_dir: str | os.PathLike, required: bool, threads: int = 1):

@@ -271,3 +271,47 @@ def test_input_gain_scales_what_the_network_hears(tmp_path):
     np.testing.assert_allclose(mask, unscaled.vocals_mask(magnitude * np.float32(10 ** (-12 / 20)))[0],
                                rtol=1e-5, atol=1e-6)
     assert not np.allclose(mask, unscaled.vocals_mask(magnitude)[0], atol=1e-3)  # the level matters
+
+
+def test_ensemble_mask_is_the_mean_of_its_members_post_filtered_once(tmp_path, lookahead_model):
+    from separator import Ensemble, post_filter
+
+    first = saved_model(tmp_path / "a", 0, num_layers=1, hidden_size=8, features="log")
+    second = saved_model(tmp_path / "b", 1, num_layers=2, hidden_size=16, features="raw")  # sizes may differ
+    magnitude = np.abs(np.random.default_rng(3).standard_normal((150, 513))).astype(np.float32)
+    masks = [Separator(d).vocals_mask(magnitude)[0] for d in (first, second)]
+    assert np.abs(masks[0] - masks[1]).max() > 0.05  # two different models, so the mean is not either
+    mean, _ = Ensemble([first, second]).vocals_mask(magnitude)
+    np.testing.assert_allclose(mean, (masks[0] + masks[1]) / 2, atol=1e-6)
+    chunked, _ = Ensemble([first, second], chunk_frames=40, mask_power=2.0).vocals_mask(magnitude)
+    np.testing.assert_allclose(chunked, post_filter(mean, 2.0), atol=1e-5)  # states carried across chunks
+    waveform = song(1.5, seed=3)
+    stems = Ensemble([first, second]).separate(waveform, 22050)
+    np.testing.assert_allclose(stems["vocals"] + stems["accompaniment"], waveform, atol=1e-5)
+    with pytest.raises(SvsError, match="lookahead"):
+        Ensemble([first, lookahead_model])
+    with pytest.raises(SvsError, match="at least two"):
+        Ensemble([first])
+
+
+def test_model_given_twice_on_the_command_line_is_an_ensemble(tmp_path):
+    import evaluate
+
+    first = saved_model(tmp_path / "a", 0, num_layers=1, hidden_size=8, features="log")
+    second = saved_model(tmp_path / "b", 1, num_layers=1, hidden_size=8, features="log")
+    sf.write(tmp_path / "song.wav", song(1.5), SAMPLE_RATE)
+    outputs = {}
+    for label, models in (("a", [first]), ("b", [second]), ("ab", [first, second])):
+        flags = [flag for model in models for flag in ("--model", str(model))]
+        assert main.main([str(tmp_path / "song.wav"), "--output-dir", str(tmp_path / label), *flags, "--quiet"]) == 0
+        outputs[label] = sf.read(tmp_path / label / "song_src2.wav")[0]
+    assert not np.allclose(outputs["ab"], outputs["a"], atol=1e-3)
+    assert not np.allclose(outputs["ab"], outputs["b"], atol=1e-3)
+    clip = tmp_path / "clips" / "abjones_1_01.wav"
+    clip.parent.mkdir()
+    sf.write(clip, np.stack(synthetic_sources(1.5, 2), axis=1), SAMPLE_RATE)
+    (tmp_path / "list.txt").write_text(f"{clip}\n")
+    assert evaluate.main(["--list", str(tmp_path / "list.txt"), "--model-dir", str(first), "--model-dir",
+                          str(second), "--output-dir", str(tmp_path / "stats"), "--jobs", "1", "--quiet"]) == 0
+    summary = (tmp_path / "stats" / "a+b_list_summary.json").read_text()
+    assert '"model_dir": [' in summary

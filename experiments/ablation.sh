@@ -9,6 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
+ABLATION_PITCH_SHIFT=$($PY -c "import sys; sys.path.insert(0, 'experiments'); import ablation_table; print(ablation_table.ABLATION_BASE['pitch_shift'])")
 declare -A RUNS=(
   [seed]="--recipe seed --iterations 11000"
   [context]="--recipe context --iterations 3000 --pitch-shift 0"
@@ -118,8 +119,11 @@ for name in "${@:-${ORDER[@]}}"; do
   split=$(split_of $name)
   lists $split
   # scored with the input as recorded, as every row was before input_gain_db existed (the -input-G
-  # rows measure the level; a run's own --input-gain-db, after this one, wins)
-  $PY train.py --input-gain-db 0 ${RUNS[$name]} ${RESUME:+--resume} --model-dir runs/dev-$name --figure runs/dev-$name.png --quiet \
+  # rows measure the level; a run's own --input-gain-db, after this one, wins); and the context
+  # recipe's vocals shifted by up to +-4 semitones, its default while these runs were made (now +-6)
+  pin=""
+  case "${RUNS[$name]}" in *"--recipe context"*) pin="--pitch-shift $ABLATION_PITCH_SHIFT" ;; esac
+  $PY train.py --input-gain-db 0 $pin ${RUNS[$name]} ${RESUME:+--resume} --model-dir runs/dev-$name --figure runs/dev-$name.png --quiet \
     --train-list data/$split/train.txt --valid-list data/$split/valid.txt
   $PY experiments/ablation_table.py --record $name
   score $split runs/dev-$name $name

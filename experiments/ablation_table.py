@@ -3,6 +3,7 @@ run's step and times, copied from runs/dev-*/checkpoint/state.json, which is rea
 
 python experiments/ablation_table.py                 # the table
 python experiments/ablation_table.py --record NAME   # write statistics/dev/NAME_run.json after a run
+python experiments/ablation_table.py --ensembles     # the ensembles' table (experiments/ensembles.sh)
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ sys.path.insert(0, str(ROOT))
 
 
 BASE_RECIPE = "context"  # every run but seed is `--recipe context` and flags (experiments/ablation.sh)
+ABLATION_BASE = dict(pitch_shift=4.0)  # the context recipe as the ablation ran it (ablation.sh pins it)
 # not a recipe change: the run's length is its own column, the rest only schedule logging and saving
 # (input_gain_db is shown with what else happened at inference, from the scores' summary)
 UNCOMPARED = ("iterations", "recipe", "validate_every", "checkpoint_every", "input_gain_db")
@@ -37,7 +39,7 @@ def record(name: str) -> None:
 def main() -> None:
     from config import Config, recipe_config
 
-    base = recipe_config(BASE_RECIPE).to_json()
+    base = recipe_config(BASE_RECIPE, **ABLATION_BASE).to_json()
 
     rows = []
     for summary_path in sorted((ROOT / "statistics" / "dev").glob("*_summary.json")):
@@ -77,16 +79,46 @@ def main() -> None:
                     f"| {accompaniment['GNSDR']:.2f} / {accompaniment['GSIR']:.2f} / {accompaniment['GSAR']:.2f} |"))
     if not rows:
         sys.exit("no statistics/dev/*_summary.json yet: run experiments/ablation.sh")
-    print(f"| run | settings that differ from the {BASE_RECIPE} recipe | iterations | wall min | CPU min | vocals GNSDR / GSIR / GSAR | "
+    pinned = ", ".join(f"{k}={v}" for k, v in ABLATION_BASE.items())
+    print(f"| run | settings that differ from the {BASE_RECIPE} recipe ({pinned}, as ablation.sh runs it) | iterations | wall min | CPU min | vocals GNSDR / GSIR / GSAR | "
           "accompaniment GNSDR / GSIR / GSAR |")
     print("|---|---|---|---|---|---|---|")
     print("\n".join(row for _, row in sorted(rows)))
 
 
+def ensembles() -> None:
+    """One row per statistics/ensembles/*_summary.json: its members' vocals GNSDR (their own rows in
+    statistics/dev) against the ensemble's scores."""
+    rows = []
+    for summary_path in sorted((ROOT / "statistics" / "ensembles").glob("*_summary.json")):
+        summary = json.loads(summary_path.read_text())
+        members = []
+        for model_dir in map(Path, summary["model_dir"]):
+            run = model_dir.parents[1] if model_dir.parent.name == "snapshots" else model_dir
+            row = run.name.removeprefix("dev-") + (f"-{model_dir.name}" if run != model_dir else "")
+            member = json.loads((ROOT / "statistics" / "dev" / f"{row}_summary.json").read_text())
+            members.append((row, member["scores"]["vocals"]["GNSDR"]))
+        gnsdr = [score for _, score in members]
+        vocals, accompaniment = summary["scores"]["vocals"], summary["scores"]["accompaniment"]
+        rows.append(f"| {summary_path.name.removesuffix('_summary.json')} | "
+                    f"{', '.join(f'{row} {score:.2f}' for row, score in members)} | "
+                    f"{sum(gnsdr) / len(gnsdr):.2f} / {max(gnsdr):.2f} "
+                    f"| {vocals['GNSDR']:.2f} / {vocals['GSIR']:.2f} / {vocals['GSAR']:.2f} "
+                    f"| {accompaniment['GNSDR']:.2f} / {accompaniment['GSIR']:.2f} / {accompaniment['GSAR']:.2f} |")
+    if not rows:
+        sys.exit("no statistics/ensembles/*_summary.json yet: run experiments/ensembles.sh")
+    print("| ensemble | members (their vocals GNSDR) | members' mean / best | vocals GNSDR / GSIR / GSAR | "
+          "accompaniment GNSDR / GSIR / GSAR |")
+    print("|---|---|---|---|---|")
+    print("\n".join(rows))
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--record"] and len(sys.argv) == 3:
         record(sys.argv[2])
+    elif sys.argv[1:] == ["--ensembles"]:
+        ensembles()
     elif len(sys.argv) > 1:
-        sys.exit("usage: python experiments/ablation_table.py [--record NAME]")
+        sys.exit("usage: python experiments/ablation_table.py [--record NAME | --ensembles]")
     else:
         main()

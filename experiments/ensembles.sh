@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Ensembles of the ablation's runs (issue 4): evaluate.py with --model-dir given once per member, so
+# each clip's vocals mask is the mean of the members' masks; scored on the same unheard singer as
+# the members, into statistics/ensembles/NAME_*. The members must exist (bash experiments/ablation.sh RUN).
+# Usage: bash experiments/ensembles.sh [NAME...]   (default: every ensemble below), then
+#        python experiments/ablation_table.py --ensembles   (the README's ensemble table)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PY:-.venv/bin/python}
+declare -A ENSEMBLES=(  # NAME -> members, as runs/dev-MEMBER (abjones-* score amy, the rest abjones)
+  [abjones-context-pitch-x3]="abjones-context-pitch abjones-context-pitch-seed1 abjones-context-pitch-seed2"
+  [abjones-context-pitch6-x3]="abjones-context-pitch6 abjones-context-pitch6-seed1 abjones-context-pitch6-seed2"
+  [context-pitch-x4]="context-pitch-rerun context-pitch-seed1 context-pitch-seed2 context-pitch-seed3"
+  [context-pitch-15k-clip5-last3]="context-pitch-15k-clip5/snapshots/step-9000 context-pitch-15k-clip5/snapshots/step-12000 context-pitch-15k-clip5"
+)
+ORDER=(abjones-context-pitch-x3 context-pitch-x4 context-pitch-15k-clip5-last3 abjones-context-pitch6-x3)
+for name in "${@:-${ORDER[@]}}"; do
+  members=(${ENSEMBLES[$name]})
+  case ${members[0]} in abjones-*) split=dev-abjones ;; *) split=dev-amy ;; esac
+  flags=()
+  for member in "${members[@]}"; do flags+=(--model-dir runs/dev-$member); done
+  $PY evaluate.py --list data/$split/valid.txt "${flags[@]}" --output-dir statistics/ensembles --name "$name" --quiet
+done
+$PY experiments/ablation_table.py --ensembles

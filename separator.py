@@ -1,6 +1,6 @@
 """Separation with a trained model: an array API and a file layer on top of it (as Spleeter).
 
-    from separator import Separator
+    from separator import Ensemble, Separator
     stems = Separator("model").separate(waveform, sample_rate)   # {"vocals": ..., "accompaniment": ...}
     stems = Ensemble(["model", "other"]).separate(waveform, sample_rate)  # the mean of two models' masks
 

@@ -90,7 +90,7 @@ class Config:
 RECIPES: dict[str, dict] = {
     "seed": {},
     "context": dict(features="log", mixing="0db", frames=100, batch_size=16, learning_rate=1e-3,
-                    lr_schedule="cosine", iterations=15000, augment=True, pitch_shift=6.0,
+                    lr_schedule="cosine", iterations=15000, augment=True, pitch_shift=8.0,
                     input_gain_db=-12.0),  # the middle of the input levels it trains on (preprocess.Augmentation)
 }
 DEFAULT_RECIPE = "context"

@@ -127,7 +127,7 @@ for name in "${@:-${ORDER[@]}}"; do
   lists $split
   # scored with the input as recorded, as every row was before input_gain_db existed (the -input-G
   # rows measure the level; a run's own --input-gain-db, after this one, wins); and the context
-  # recipe's vocals shifted by up to +-4 semitones, its default while these runs were made (now +-6)
+  # recipe's vocals shifted by up to +-4 semitones, its default while these runs were made (now +-8)
   pin=""
   case "${RUNS[$name]}" in *"--recipe context"*) pin="--pitch-shift $ABLATION_PITCH_SHIFT" ;; esac
   $PY train.py --input-gain-db 0 $pin ${RUNS[$name]} ${RESUME:+--resume} --model-dir runs/dev-$name --figure runs/dev-$name.png --quiet \

@@ -4,6 +4,7 @@ run's step and times, copied from runs/dev-*/checkpoint/state.json, which is rea
 python experiments/ablation_table.py                 # the table
 python experiments/ablation_table.py --record NAME   # write statistics/dev/NAME_run.json after a run
 python experiments/ablation_table.py --ensembles     # the ensembles' table (experiments/ensembles.sh)
+python experiments/ablation_table.py --shipped       # the shipped model's (and earlier ones') valid-list scores
 """
 from __future__ import annotations
 
@@ -113,12 +114,40 @@ def ensembles() -> None:
     print("\n".join(rows))
 
 
+def shipped() -> None:
+    """The README's table of valid-list scores: the shipped model (statistics/model_valid*, from
+    `evaluate.py --list data/MIR1K/valid.txt [--gain-db -33 --name model_valid_minus33dB]`) and the
+    models it replaced (their scores kept as statistics/ship-NAME_valid*)."""
+    rows = []
+    paths = [*(ROOT / "statistics").glob("model_valid*_summary.json"),
+             *(ROOT / "statistics").glob("ship-*_valid*_summary.json")]
+    for summary_path in paths:
+        summary = json.loads(summary_path.read_text())
+        current = summary_path.name.startswith("model_")
+        pitch = summary["config"]["pitch_shift"]
+        gain = summary.get("gain_db", 0.0)
+        clips = ("valid list (seen in training)" if not gain
+                 else f"same, mixtures {-gain:g} dB quieter (`--gain-db {gain:g}`)")
+        for source in ("vocals", "accompaniment"):
+            scores = summary["scores"][source]
+            rows.append(((not current, -pitch, -gain, source != "vocals"),
+                         f"| {'shipped' if current else 'earlier'}, +-{pitch:g} | {clips} | {source} "
+                         f"| {scores['GNSDR']:.2f} | {scores['GSIR']:.2f} | {scores['GSAR']:.2f} |"))
+    if not rows:
+        sys.exit("no statistics/model_valid*_summary.json yet: run evaluate.py --list data/MIR1K/valid.txt")
+    print("| model | clips | source | GNSDR | GSIR | GSAR |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    print("\n".join(row for _, row in sorted(rows)))
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--record"] and len(sys.argv) == 3:
         record(sys.argv[2])
     elif sys.argv[1:] == ["--ensembles"]:
         ensembles()
+    elif sys.argv[1:] == ["--shipped"]:
+        shipped()
     elif len(sys.argv) > 1:
-        sys.exit("usage: python experiments/ablation_table.py [--record NAME | --ensembles]")
+        sys.exit("usage: python experiments/ablation_table.py [--record NAME | --ensembles | --shipped]")
     else:
         main()

@@ -42,6 +42,7 @@ class Config:
     augment: bool = False            # remixing, voice-level and input-level augmentation
     pitch_shift: float = 0.0         # with augment: vocals also resampled by up to +-this many semitones
     pitch_formants: str = "move"     # pitch-shifted vocals' formants: move with the pitch | keep (warped back) | both
+    pitch_steps: int = 2             # pitch-shifted vocal versions on each side of the original, evenly up to +-pitch_shift
     accompaniment_shift: float = 0.0  # with augment: accompaniments also resampled by up to +-this many semitones
     formant_shift: float = 0.0       # with augment: vocal formants also moved by up to +-this many semitones, pitch kept
     eq_db: float = 0.0               # with augment: random equaliser curves of up to +-this many dB
@@ -66,6 +67,8 @@ class Config:
             raise SvsError(f"clip_norm is a global gradient norm (0: off; e.g. 5), got {self.clip_norm}")
         if self.pitch_formants not in PITCH_FORMANTS:
             raise SvsError(f"pitch_formants must be one of {PITCH_FORMANTS}, got {self.pitch_formants!r}")
+        if self.pitch_steps < 1:
+            raise SvsError(f"pitch_steps is a count of shifted versions on each side (e.g. 2), got {self.pitch_steps}")
         if min(self.pitch_shift, self.accompaniment_shift, self.formant_shift) < 0:
             raise SvsError("pitch_shift, accompaniment_shift and formant_shift are +- ranges in semitones: "
                            "give them as >= 0")

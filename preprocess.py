@@ -150,9 +150,11 @@ class BatchSampler:
 
     def __init__(self, files: Sequence[str | os.PathLike], mixing: str = "sum", n_fft: int = 1024,
                  hop_length: int = 256, sample_rate: int = 16000, progress: bool = False,
-                 pitch_shift: float = 0.0, accompaniment_shift: float = 0.0, pitch_formants: str = "move"):
+                 pitch_shift: float = 0.0, accompaniment_shift: float = 0.0, pitch_formants: str = "move",
+                 pitch_steps: int = 2):
         """`pitch_shift` > 0 also keeps vocals resampled by -s, -s/2, +s/2, +s semitones (faster
-        or slower, so voices sound higher or lower, formants included) for augmentation;
+        or slower, so voices sound higher or lower, formants included) for augmentation, or with
+        `pitch_steps` k by -s, ..., -s/k, +s/k, ..., +s (k versions on each side);
         `pitch_formants` "keep" moves those versions' formants back where they were
         (`warp_formants`), so only the pitch moves, and "both" keeps both kinds of version.
         `accompaniment_shift` does the same for the accompaniments (other keys, tempi and timbres)."""
@@ -166,8 +168,8 @@ class BatchSampler:
         self.accompaniment: list[list[np.ndarray]] = []
         self.vocals: list[list[np.ndarray]] = []
 
-        def versions(signal: np.ndarray, shift: float, formants: str = "move") -> list[np.ndarray]:
-            semitones = [s for s in np.linspace(-shift, shift, 5) if s] if shift else []
+        def versions(signal: np.ndarray, shift: float, formants: str = "move", steps: int = 2) -> list[np.ndarray]:
+            semitones = [shift * j / steps for j in range(-steps, steps + 1) if j] if shift else []
             shifted = [stft(soxr.resample(signal, 2 ** (s / 12), 1.0), n_fft, hop_length).astype(np.complex64)
                        for s in semitones]
             if formants != "move":
@@ -182,7 +184,7 @@ class BatchSampler:
         for path in iterator:
             _, accompaniment, vocals = load_mir1k_clip(path, mixing=mixing, sample_rate=sample_rate)
             self.accompaniment.append(versions(accompaniment, accompaniment_shift))
-            self.vocals.append(versions(vocals, pitch_shift, pitch_formants))
+            self.vocals.append(versions(vocals, pitch_shift, pitch_formants, pitch_steps))
         self.num_bins = n_fft // 2 + 1
         self.sample_rate = sample_rate
 

@@ -41,6 +41,8 @@ def test_impossible_lookahead_or_shift_is_a_clear_error():
         Config(lookahead=-1)
     with pytest.raises(SvsError, match="semitones"):
         Config(accompaniment_shift=-4)
+    with pytest.raises(SvsError, match="pitch_steps"):
+        Config(pitch_steps=0)
 
 
 def test_save_and_load_rebuild_from_config(tmp_path):

@@ -66,6 +66,12 @@ def test_pitch_shifted_vocal_versions(mir1k):
     assert peak(lowest) < peak(original) < peak(highest)
     mixture, _, _, _ = sampler.sample(8, 20, np.random.default_rng(0), Augmentation())
     assert mixture.shape == (8, 20, 513)
+    # pitch_steps 4: four versions each side, the outermost the same +-4 semitones as with two
+    dense = BatchSampler(files[:1], mixing="0db", pitch_shift=4.0, pitch_steps=4).vocals[0]
+    assert len(dense) == 9
+    np.testing.assert_allclose(dense[1], lowest, atol=1e-5)
+    np.testing.assert_allclose(dense[8], highest, atol=1e-5)
+    assert len(dense[1]) > len(dense[2]) > len(dense[3]) > len(dense[4]) > len(original)
 
 
 def test_pitch_shifted_vocals_can_keep_their_formants(mir1k):

@@ -67,6 +67,7 @@ declare -A RUNS=(
   [abjones-context-pitch10]="--recipe context --iterations 3000 --pitch-shift 10"
   [abjones-context-pitch8-seed2]="--recipe context --iterations 3000 --pitch-shift 8 --seed 2"
   [context-pitch8]="--recipe context --iterations 3000 --pitch-shift 8"
+  [context-pitch8-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --seed 1"
   [abjones-context-pitch8-steps4]="--recipe context --iterations 3000 --pitch-shift 8 --pitch-steps 4"
   [abjones-context-pitch8-steps4-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --pitch-steps 4 --seed 1"
 )
@@ -103,7 +104,8 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch-formant4-seed1 abjones-context-pitch-formant4-seed1 abjones-context-pitch-seed2 context-pitch-seed3
        abjones-context-pitch6 abjones-context-pitch6-seed1 abjones-context-pitch6-seed2
        abjones-context-pitch8 abjones-context-pitch8-seed1 abjones-context-pitch10
-       abjones-context-pitch8-seed2 context-pitch8 abjones-context-pitch8-steps4 abjones-context-pitch8-steps4-seed1)
+       abjones-context-pitch8-seed2 context-pitch8 abjones-context-pitch8-steps4 abjones-context-pitch8-steps4-seed1
+       context-pitch8-seed1)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

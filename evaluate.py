@@ -62,8 +62,8 @@ def format_table(scores: dict[str, dict[str, float]]) -> str:
 
 def evaluate(files: list[Path], model_dir: Path | list[Path], mixing: str | None = None, jobs: int = 2,
              demo_dir: Path | None = None, quiet: bool = False, gain_db: float = 0.0,
-             mask_power: float = 1.0, backend: str = "auto", input_gain_db: float | None = None
-             ) -> tuple[list[dict], dict]:
+             mask_power: float = 1.0, backend: str = "auto", input_gain_db: float | None = None,
+             pitch_views: tuple[float, ...] = ()) -> tuple[list[dict], dict]:
     """Separate every clip and score it; returns per-clip rows and the global scores.
     `gain_db` scales each mixture (and its sources) first, to check that quiet or loud input
     separates as well (BSS Eval itself does not depend on the scale)."""
@@ -73,7 +73,8 @@ def evaluate(files: list[Path], model_dir: Path | list[Path], mixing: str | None
     from preprocess import load_mir1k_clip
     from separator import load_separator
 
-    separator = load_separator(model_dir, mask_power=mask_power, backend=backend, input_gain_db=input_gain_db)
+    separator = load_separator(model_dir, pitch_views, mask_power=mask_power, backend=backend,
+                               input_gain_db=input_gain_db)
     mixing = mixing or separator.config.mixing
     rows, pending = [], []
     gain = np.float32(10 ** (gain_db / 20))
@@ -98,7 +99,7 @@ def evaluate(files: list[Path], model_dir: Path | list[Path], mixing: str | None
     if not rows:
         raise SvsError("no clips were scored: the list is empty or every clip has a silent source")
     return rows, {"mixing": mixing, "gain_db": gain_db, "input_gain_db": separator.input_gain_db,
-                  "mask_power": mask_power, "backend": separator.backend,
+                  "mask_power": mask_power, "pitch_views": list(pitch_views), "backend": separator.backend,
                   "config": separator.config.to_json(), "scores": global_scores(rows)}
 
 
@@ -125,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the network hears each mixture scaled by this many dB (default: the model's)")
     parser.add_argument("--mask-power", type=float, default=1.0,
                         help="Wiener-style post-filter exponent (2 = Wiener; 1 = off, the default)")
+    parser.add_argument("--pitch-views", type=float, nargs="+", default=[], metavar="SEMITONES",
+                        help="test-time augmentation, as in main.py: also separate the mixture moved by "
+                             "these semitones (e.g. -2 2) and average the vocals masks")
     parser.add_argument("--backend", default="auto", choices=BACKENDS,
                         help="inference backend, as in main.py")
     parser.add_argument("--output-dir", type=Path, default=Path("statistics"))
@@ -140,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
             raise SvsError(f"{args.list} is empty (without the test singers, use --list data/MIR1K/valid.txt)")
         started = time.time()
         rows, summary = evaluate(files, args.model_dir, args.mixing, args.jobs, args.demo, args.quiet,
-                                 args.gain_db, args.mask_power, args.backend, args.input_gain_db)
+                                 args.gain_db, args.mask_power, args.backend, args.input_gain_db,
+                                 tuple(args.pitch_views))
         model_dir = [str(d) for d in args.model_dir] if len(args.model_dir) > 1 else str(args.model_dir[0])
         summary.update(list=str(args.list), model_dir=model_dir, clips=len(rows),
                        seconds_of_audio=float(sum(r["seconds"] for r in rows)),

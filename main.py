@@ -32,6 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--mono", action="store_true", help="mix down to mono before separating")
     parser.add_argument("--mask-power", type=float, default=1.0,
                         help="Wiener-style post-filter exponent (2 = Wiener; 1 = off, the default)")
+    parser.add_argument("--pitch-views", type=float, nargs="+", default=[], metavar="SEMITONES",
+                        help="test-time augmentation: also separate the input with its spectrum moved by "
+                             "these semitones (e.g. -2 2) and average the vocals masks (one model's time "
+                             "per view; off by default)")
     parser.add_argument("--input-gain-db", type=float,
                         help="the network hears the input scaled by this many dB; the stems are cut from "
                              "the input as it is (default: the model's input_gain_db)")
@@ -56,8 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         reuse_freed_memory()  # a process-wide malloc setting, so set once here, by the program
         # cores that parallel files leave free (a single file, say) go to the model's matrix products
         threads = max(1, (os.cpu_count() or 1) // max(1, min(args.jobs, len(plan))))
-        separator = load_separator(args.model or [Path("model")], mask_power=args.mask_power, backend=args.backend,
-                                   threads=threads, input_gain_db=args.input_gain_db)
+        separator = load_separator(args.model or [Path("model")], tuple(args.pitch_views), mask_power=args.mask_power,
+                                   backend=args.backend, threads=threads, input_gain_db=args.input_gain_db)
         failures = separate_files(separator, plan, args.format, args.sample_rate, args.mono,
                                   args.skip_existing, args.quiet, args.jobs)
     except SvsError as error:

@@ -182,11 +182,67 @@ class Ensemble(_MaskSeparator):
         return post_filter(mask, self.mask_power), [member_states for _, member_states in results]
 
 
-def load_separator(model_dirs, **options) -> _MaskSeparator:
-    """A Separator for one model folder, an Ensemble for several (a path or a list of paths)."""
-    if isinstance(model_dirs, (str, os.PathLike)) or len(model_dirs) == 1:
-        return Separator(model_dirs if isinstance(model_dirs, (str, os.PathLike)) else model_dirs[0], **options)
-    return Ensemble(list(model_dirs), **options)
+def _bin_warp(num_bins: int, factor: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Linear interpolation that reads bin k of a spectrum at position k * factor: (low, high,
+    weight) index arrays and `inside`, the bins whose position lies within the spectrum."""
+    position = np.arange(num_bins) * factor
+    inside = position <= num_bins - 1 + 1e-6
+    position = np.minimum(position, num_bins - 1)
+    low = np.floor(position).astype(int)
+    high = np.minimum(low + 1, num_bins - 1)
+    return low, high, (position - low).astype(np.float32), inside
+
+
+class PitchViews(_MaskSeparator):
+    """Test-time augmentation: the separator hears the mixture as it is and also with its spectrum
+    moved up or down by each of `semitones` (every frequency times 2^(s/12), as resampling would,
+    tempo kept). Each view's vocals mask is moved back onto the original bins, and the mask is
+    their mean, bin by bin over the views that cover the bin (a view moved up loses the top of
+    the spectrum), post-filtered once. Costs one separation per view."""
+
+    def __init__(self, inner: _MaskSeparator, semitones, mask_power: float = 1.0):
+        _check_mask_power(mask_power)
+        self.inner, self.mask_power = inner, mask_power
+        self.config, self.chunk_frames = inner.config, inner.chunk_frames
+        self.backend, self.input_gain_db = inner.backend, inner.input_gain_db
+        self.semitones = sorted({0.0, *map(float, semitones)})
+        bins = self.config.num_bins
+        # view s: bin k hears the mixture's bin k / r (silence above the top), its mask goes back to bin k * r
+        self.views = [(s, _bin_warp(bins, 2 ** (-s / 12)), _bin_warp(bins, 2 ** (s / 12))) for s in self.semitones]
+
+    def vocals_mask(self, magnitude: np.ndarray, states: list | None = None) -> tuple[np.ndarray, list]:
+        """As Separator.vocals_mask; `states` holds each view's GRU states."""
+        states = states or [None] * len(self.views)
+        total = np.zeros(magnitude.shape, np.float32)
+        count = np.zeros(self.config.num_bins, np.float32)
+        new_states = []
+        for (s, (low, high, weight, inside), back), view_states in zip(self.views, states):
+            view = magnitude
+            if s:
+                view = ((1 - weight) * magnitude[:, low] + weight * magnitude[:, high]) * inside
+            mask, view_states = self.inner.vocals_mask(view, view_states)
+            new_states.append(view_states)
+            if s:
+                low, high, weight, inside = back
+                mask = ((1 - weight) * mask[:, low] + weight * mask[:, high]) * inside
+            total += mask
+            count += inside if s else 1
+        return post_filter(total / count, self.mask_power), new_states
+
+
+def load_separator(model_dirs, pitch_views=(), **options) -> _MaskSeparator:
+    """A Separator for one model folder, an Ensemble for several (a path or a list of paths);
+    with `pitch_views` (semitones), wrapped in PitchViews."""
+    single = isinstance(model_dirs, (str, os.PathLike)) or len(model_dirs) == 1
+    mask_power = options.pop("mask_power", 1.0)
+    _check_mask_power(mask_power)
+    inner_power = 1.0 if pitch_views else mask_power  # post-filtered once, after the views' mean
+    if single:
+        inner = Separator(model_dirs if isinstance(model_dirs, (str, os.PathLike)) else model_dirs[0],
+                          mask_power=inner_power, **options)
+    else:
+        inner = Ensemble(list(model_dirs), mask_power=inner_power, **options)
+    return PitchViews(inner, pitch_views, mask_power) if pitch_views else inner
 
 
 def _onnx_session(model_dir: str | os.PathLike, required: bool, threads: int = 1):

@@ -88,6 +88,18 @@ declare -A POST=(
   [context-pitch-wiener2]="context-pitch --mask-power 2"
   [context-pitch-wiener1.5]="context-pitch --mask-power 1.5"
   [context-pitch-wiener0.8]="context-pitch --mask-power 0.8"
+  [abjones-context-pitch8-views1]="abjones-context-pitch8 --pitch-views -1 1"  # test-time pitch views
+  [abjones-context-pitch8-views2]="abjones-context-pitch8 --pitch-views -2 2"
+  [abjones-context-pitch8-views12]="abjones-context-pitch8 --pitch-views -2 -1 1 2"
+  [abjones-context-pitch8-seed1-views1]="abjones-context-pitch8-seed1 --pitch-views -1 1"
+  [abjones-context-pitch8-seed1-views2]="abjones-context-pitch8-seed1 --pitch-views -2 2"
+  [abjones-context-pitch8-seed1-views12]="abjones-context-pitch8-seed1 --pitch-views -2 -1 1 2"
+  [context-pitch8-views1]="context-pitch8 --pitch-views -1 1"
+  [context-pitch8-views2]="context-pitch8 --pitch-views -2 2"
+  [context-pitch8-views12]="context-pitch8 --pitch-views -2 -1 1 2"
+  [context-pitch8-seed1-views1]="context-pitch8-seed1 --pitch-views -1 1"
+  [context-pitch8-seed1-views2]="context-pitch8-seed1 --pitch-views -2 2"
+  [context-pitch8-seed1-views12]="context-pitch8-seed1 --pitch-views -2 -1 1 2"
 )
 ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context-pitch6 context-pitch-eq context-pitch-dropout
        context-pitch-15k context-pitch-frames200 context-pitch-batch32 context-pitch-lookahead6
@@ -107,7 +119,11 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        abjones-context-pitch6 abjones-context-pitch6-seed1 abjones-context-pitch6-seed2
        abjones-context-pitch8 abjones-context-pitch8-seed1 abjones-context-pitch10
        abjones-context-pitch8-seed2 context-pitch8 abjones-context-pitch8-steps4 abjones-context-pitch8-steps4-seed1
-       context-pitch8-seed1 context-pitch8-15k abjones-context-pitch8-dropout)
+       context-pitch8-seed1 context-pitch8-15k abjones-context-pitch8-dropout
+       context-pitch8-views1 context-pitch8-views2 context-pitch8-views12
+       context-pitch8-seed1-views1 context-pitch8-seed1-views2 context-pitch8-seed1-views12
+       abjones-context-pitch8-views1 abjones-context-pitch8-views2 abjones-context-pitch8-views12
+       abjones-context-pitch8-seed1-views1 abjones-context-pitch8-seed1-views2 abjones-context-pitch8-seed1-views12)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

@@ -64,6 +64,8 @@ def main() -> None:
             changes = f"trained on abjones, scored on amy: {changes}"
         if summary.get("mask_power", 1.0) != 1.0:
             changes += f", mask_power={summary['mask_power']} (at inference)"
+        if summary.get("pitch_views"):
+            changes += f", pitch views {' '.join(f'{s:+g}' for s in summary['pitch_views'])} (at inference)"
         heard_db = summary.get("gain_db", 0.0) + summary.get("input_gain_db", 0.0)  # both scale what it hears
         if heard_db:
             changes += f", input {heard_db:+g} dB (at inference)"

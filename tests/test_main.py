@@ -315,3 +315,62 @@ def test_model_given_twice_on_the_command_line_is_an_ensemble(tmp_path):
                           str(second), "--output-dir", str(tmp_path / "stats"), "--jobs", "1", "--quiet"]) == 0
     summary = (tmp_path / "stats" / "a+b_list_summary.json").read_text()
     assert '"model_dir": [' in summary
+
+
+class _PeakEcho:
+    """A stand-in model: the vocals mask of each bin is its magnitude over the frame's largest;
+    it records what it hears and counts the frames each call's states have seen."""
+
+    def __init__(self):
+        from config import Config
+
+        self.config, self.chunk_frames, self.backend, self.input_gain_db = Config(), 1024, "echo", 0.0
+        self.heard = []
+
+    def vocals_mask(self, magnitude, states=None):
+        self.heard.append(magnitude)
+        mask = magnitude / np.maximum(magnitude.max(axis=1, keepdims=True), 1e-9)
+        return mask.astype(np.float32), (states or 0) + len(magnitude)
+
+
+def test_pitch_views_move_the_spectrum_and_bring_each_mask_back():
+    from separator import PitchViews, post_filter
+
+    magnitude = np.zeros((4, 513), np.float32)
+    magnitude[:, 100] = 1.0  # a partial at 1562.5 Hz
+    magnitude[:, 500] = 0.5  # and one near the top, which a view an octave up cannot hear
+    echo = _PeakEcho()
+    views = PitchViews(echo, [12, -12, 12])  # duplicates dropped, the plain view implied
+    assert views.semitones == [-12.0, 0.0, 12.0]
+    mask, states = views.vocals_mask(magnitude)
+    down, plain, up = echo.heard
+    np.testing.assert_array_equal(plain, magnitude)
+    assert up[0].argmax() == 200 and up[0, 200] == 1.0  # an octave up (bins 199 and 201 interpolated)
+    assert set(np.flatnonzero(down[0])) == {50, 250}     # an octave down
+    assert mask[0, 100] == pytest.approx(1.0)            # every view's mask comes back to the partial
+    assert mask[0, 99] == pytest.approx(1 / 6)           # the octave-down view's bin 49.5, of three views
+    assert mask[0, 500] == pytest.approx(0.5)            # above bin 256 the octave-up view is left out
+    assert np.abs(np.delete(mask[0], [99, 100, 101, 499, 500, 501])).max() < 1e-6
+    assert states == [4, 4, 4]  # one set of GRU states per view, carried to the next call
+    _, states = views.vocals_mask(magnitude, states)
+    assert states == [8, 8, 8]
+
+
+def test_pitch_views_stream_in_chunks_and_reach_the_command_line(tiny_model, tmp_path):
+    from separator import load_separator
+
+    magnitude = np.abs(np.random.default_rng(6).standard_normal((150, 513))).astype(np.float32)
+    whole, _ = load_separator(tiny_model, (-2, 2)).vocals_mask(magnitude)
+    chunked, _ = load_separator(tiny_model, (-2, 2), chunk_frames=40).vocals_mask(magnitude)
+    np.testing.assert_allclose(chunked, whole, atol=1e-5)  # each view's states carried across chunks
+    plain, _ = Separator(tiny_model).vocals_mask(magnitude)
+    assert np.abs(whole - plain).max() > 0.01
+    sf.write(tmp_path / "song.wav", song(1.5), SAMPLE_RATE)
+    for label, flags in (("plain", []), ("views", ["--pitch-views", "-2", "2"])):
+        assert main.main([str(tmp_path / "song.wav"), "--output-dir", str(tmp_path / label), "--model",
+                          str(tiny_model), "--quiet", *flags]) == 0
+    stems = {label: [sf.read(tmp_path / label / f"song_{stem}.wav")[0] for stem in ("src1", "src2")]
+             for label in ("plain", "views")}
+    mixture = sf.read(tmp_path / "views" / "song_mono.wav")[0]
+    np.testing.assert_allclose(sum(stems["views"]), mixture, atol=1e-5)  # the stems still add back
+    assert not np.allclose(stems["views"][1], stems["plain"][1], atol=1e-4)

@@ -71,7 +71,6 @@ declare -A RUNS=(
   [abjones-context-pitch8-steps4]="--recipe context --iterations 3000 --pitch-shift 8 --pitch-steps 4"
   [abjones-context-pitch8-steps4-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --pitch-steps 4 --seed 1"
   [context-pitch8-15k]="--recipe context --iterations 15000 --snapshot-every 3000 --pitch-shift 8"  # the shipped length
-  [abjones-context-pitch8-dropout]="--recipe context --iterations 3000 --pitch-shift 8 --dropout 0.2"
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
@@ -119,7 +118,7 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        abjones-context-pitch6 abjones-context-pitch6-seed1 abjones-context-pitch6-seed2
        abjones-context-pitch8 abjones-context-pitch8-seed1 abjones-context-pitch10
        abjones-context-pitch8-seed2 context-pitch8 abjones-context-pitch8-steps4 abjones-context-pitch8-steps4-seed1
-       context-pitch8-seed1 context-pitch8-15k abjones-context-pitch8-dropout
+       context-pitch8-seed1 context-pitch8-15k
        context-pitch8-views1 context-pitch8-views2 context-pitch8-views12
        context-pitch8-seed1-views1 context-pitch8-seed1-views2 context-pitch8-seed1-views12
        abjones-context-pitch8-views1 abjones-context-pitch8-views2 abjones-context-pitch8-views12

@@ -103,6 +103,12 @@ declare -A POST=(
   [context-pitch8-seed1-views2-wiener1.5]="context-pitch8-seed1 --pitch-views -2 2 --mask-power 1.5"
   [abjones-context-pitch8-views2-wiener1.5]="abjones-context-pitch8 --pitch-views -2 2 --mask-power 1.5"
   [abjones-context-pitch8-seed1-views2-wiener1.5]="abjones-context-pitch8-seed1 --pitch-views -2 2 --mask-power 1.5"
+  [context-pitch8-wiener1.5]="context-pitch8 --mask-power 1.5"  # the post-filter alone, same models
+  [context-pitch8-seed1-wiener1.5]="context-pitch8-seed1 --mask-power 1.5"
+  [abjones-context-pitch8-wiener1.5]="abjones-context-pitch8 --mask-power 1.5"
+  [abjones-context-pitch8-seed1-wiener1.5]="abjones-context-pitch8-seed1 --mask-power 1.5"
+  [abjones-context-pitch8-seed2-views2-wiener1.5]="abjones-context-pitch8-seed2 --pitch-views -2 2 --mask-power 1.5"  # a model not looked at
+  [abjones-context-pitch8-seed2-wiener1.5]="abjones-context-pitch8-seed2 --mask-power 1.5"
 )
 ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context-pitch6 context-pitch-eq context-pitch-dropout
        context-pitch-15k context-pitch-frames200 context-pitch-batch32 context-pitch-lookahead6
@@ -128,7 +134,10 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        abjones-context-pitch8-views1 abjones-context-pitch8-views2 abjones-context-pitch8-views12
        abjones-context-pitch8-seed1-views1 abjones-context-pitch8-seed1-views2 abjones-context-pitch8-seed1-views12
        context-pitch8-views2-wiener1.5 context-pitch8-seed1-views2-wiener1.5
-       abjones-context-pitch8-views2-wiener1.5 abjones-context-pitch8-seed1-views2-wiener1.5)
+       abjones-context-pitch8-views2-wiener1.5 abjones-context-pitch8-seed1-views2-wiener1.5
+       context-pitch8-wiener1.5 context-pitch8-seed1-wiener1.5 abjones-context-pitch8-wiener1.5
+       abjones-context-pitch8-seed1-wiener1.5 abjones-context-pitch8-seed2-views2-wiener1.5
+       abjones-context-pitch8-seed2-wiener1.5)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

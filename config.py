@@ -51,6 +51,8 @@ class Config:
     ema: float = 0.0                 # > 0: the saved weights are their moving average with this momentum
     clip_norm: float = 0.0           # > 0: each step's gradients are scaled down to at most this global norm
     input_gain_db: float = 0.0       # inference: the network hears the mixture scaled by this (masks apply unscaled)
+    view_shift: float = 0.0          # inference: also hears the mixture moved by -+this many semitones, masks averaged
+    mask_power: float = 1.0          # inference: Wiener-style post-filter exponent of the vocals mask (1: off)
     validate_every: int = 200
     checkpoint_every: int = 1000
     seed: int = 0
@@ -69,8 +71,10 @@ class Config:
             raise SvsError(f"pitch_formants must be one of {PITCH_FORMANTS}, got {self.pitch_formants!r}")
         if self.pitch_steps < 1:
             raise SvsError(f"pitch_steps is a count of shifted versions on each side (e.g. 2), got {self.pitch_steps}")
-        if min(self.pitch_shift, self.accompaniment_shift, self.formant_shift) < 0:
-            raise SvsError("pitch_shift, accompaniment_shift and formant_shift are +- ranges in semitones: "
+        if not self.mask_power > 0:
+            raise SvsError(f"mask_power is a post-filter exponent above 0 (1: off), got {self.mask_power}")
+        if min(self.pitch_shift, self.accompaniment_shift, self.formant_shift, self.view_shift) < 0:
+            raise SvsError("pitch_shift, accompaniment_shift, formant_shift and view_shift are +- ranges in semitones: "
                            "give them as >= 0")
 
     @property
@@ -94,7 +98,8 @@ RECIPES: dict[str, dict] = {
     "seed": {},
     "context": dict(features="log", mixing="0db", frames=100, batch_size=16, learning_rate=1e-3,
                     lr_schedule="cosine", iterations=15000, augment=True, pitch_shift=8.0,
-                    input_gain_db=-12.0),  # the middle of the input levels it trains on (preprocess.Augmentation)
+                    input_gain_db=-12.0,  # the middle of the input levels it trains on (preprocess.Augmentation)
+                    view_shift=2.0, mask_power=1.5),  # test-time pitch views and post-filter (README: Pitch views)
 }
 DEFAULT_RECIPE = "context"
 

@@ -62,8 +62,8 @@ def format_table(scores: dict[str, dict[str, float]]) -> str:
 
 def evaluate(files: list[Path], model_dir: Path | list[Path], mixing: str | None = None, jobs: int = 2,
              demo_dir: Path | None = None, quiet: bool = False, gain_db: float = 0.0,
-             mask_power: float = 1.0, backend: str = "auto", input_gain_db: float | None = None,
-             pitch_views: tuple[float, ...] = ()) -> tuple[list[dict], dict]:
+             mask_power: float | None = None, backend: str = "auto", input_gain_db: float | None = None,
+             pitch_views: tuple[float, ...] | None = None) -> tuple[list[dict], dict]:
     """Separate every clip and score it; returns per-clip rows and the global scores.
     `gain_db` scales each mixture (and its sources) first, to check that quiet or loud input
     separates as well (BSS Eval itself does not depend on the scale)."""
@@ -99,7 +99,8 @@ def evaluate(files: list[Path], model_dir: Path | list[Path], mixing: str | None
     if not rows:
         raise SvsError("no clips were scored: the list is empty or every clip has a silent source")
     return rows, {"mixing": mixing, "gain_db": gain_db, "input_gain_db": separator.input_gain_db,
-                  "mask_power": mask_power, "pitch_views": list(pitch_views), "backend": separator.backend,
+                  "mask_power": separator.mask_power,
+                  "pitch_views": [s for s in getattr(separator, "semitones", []) if s], "backend": separator.backend,
                   "config": separator.config.to_json(), "scores": global_scores(rows)}
 
 
@@ -124,11 +125,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gain-db", type=float, default=0.0, help="scale every mixture by this many dB first")
     parser.add_argument("--input-gain-db", type=float,
                         help="the network hears each mixture scaled by this many dB (default: the model's)")
-    parser.add_argument("--mask-power", type=float, default=1.0,
-                        help="Wiener-style post-filter exponent (2 = Wiener; 1 = off, the default)")
-    parser.add_argument("--pitch-views", type=float, nargs="+", default=[], metavar="SEMITONES",
-                        help="test-time augmentation, as in main.py: also separate the mixture moved by "
-                             "these semitones (e.g. -2 2) and average the vocals masks")
+    parser.add_argument("--mask-power", type=float,
+                        help="Wiener-style post-filter exponent of the vocals mask (2 = Wiener; 1 = off; "
+                             "default: the model's mask_power, 1.5 for the shipped model)")
+    parser.add_argument("--pitch-views", type=float, nargs="*", metavar="SEMITONES",
+                        help="test-time augmentation: also separate the input with its spectrum moved by "
+                             "these semitones and average the vocals masks, one model's time per view "
+                             "(default: the model's view_shift, -2 and +2 for the shipped model; "
+                             "--pitch-views alone: none)")
     parser.add_argument("--backend", default="auto", choices=BACKENDS,
                         help="inference backend, as in main.py")
     parser.add_argument("--output-dir", type=Path, default=Path("statistics"))
@@ -145,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.time()
         rows, summary = evaluate(files, args.model_dir, args.mixing, args.jobs, args.demo, args.quiet,
                                  args.gain_db, args.mask_power, args.backend, args.input_gain_db,
-                                 tuple(args.pitch_views))
+                                 args.pitch_views)
         model_dir = [str(d) for d in args.model_dir] if len(args.model_dir) > 1 else str(args.model_dir[0])
         summary.update(list=str(args.list), model_dir=model_dir, clips=len(rows),
                        seconds_of_audio=float(sum(r["seconds"] for r in rows)),

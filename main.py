@@ -30,12 +30,14 @@ def build_parser() -> argparse.ArgumentParser:
                         help="seed: mono/src1/src2; names: mixture/accompaniment/vocals")
     parser.add_argument("--sample-rate", type=int, help="resample outputs to this rate (default: the input's)")
     parser.add_argument("--mono", action="store_true", help="mix down to mono before separating")
-    parser.add_argument("--mask-power", type=float, default=1.0,
-                        help="Wiener-style post-filter exponent (2 = Wiener; 1 = off, the default)")
-    parser.add_argument("--pitch-views", type=float, nargs="+", default=[], metavar="SEMITONES",
+    parser.add_argument("--mask-power", type=float,
+                        help="Wiener-style post-filter exponent of the vocals mask (2 = Wiener; 1 = off; "
+                             "default: the model's mask_power, 1.5 for the shipped model)")
+    parser.add_argument("--pitch-views", type=float, nargs="*", metavar="SEMITONES",
                         help="test-time augmentation: also separate the input with its spectrum moved by "
-                             "these semitones (e.g. -2 2) and average the vocals masks (one model's time "
-                             "per view; off by default)")
+                             "these semitones and average the vocals masks, one model's time per view "
+                             "(default: the model's view_shift, -2 and +2 for the shipped model; "
+                             "--pitch-views alone: none)")
     parser.add_argument("--input-gain-db", type=float,
                         help="the network hears the input scaled by this many dB; the stems are cut from "
                              "the input as it is (default: the model's input_gain_db)")
@@ -60,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         reuse_freed_memory()  # a process-wide malloc setting, so set once here, by the program
         # cores that parallel files leave free (a single file, say) go to the model's matrix products
         threads = max(1, (os.cpu_count() or 1) // max(1, min(args.jobs, len(plan))))
-        separator = load_separator(args.model or [Path("model")], tuple(args.pitch_views), mask_power=args.mask_power,
+        separator = load_separator(args.model or [Path("model")], args.pitch_views, mask_power=args.mask_power,
                                    backend=args.backend, threads=threads, input_gain_db=args.input_gain_db)
         failures = separate_files(separator, plan, args.format, args.sample_rate, args.mono,
                                   args.skip_existing, args.quiet, args.jobs)

@@ -63,22 +63,24 @@ class Separator(_MaskSeparator):
     takes ONNX when model.onnx is there and was exported from these very weights, and otherwise
     TensorFlow, which then writes model.onnx for the next run when it can."""
 
-    def __init__(self, model_dir: str | os.PathLike = "model", chunk_frames: int = 1024, mask_power: float = 1.0,
-                 backend: str = "auto", threads: int = 1, input_gain_db: float | None = None):
+    def __init__(self, model_dir: str | os.PathLike = "model", chunk_frames: int = 1024,
+                 mask_power: float | None = None, backend: str = "auto", threads: int = 1,
+                 input_gain_db: float | None = None):
         """`mask_power` p > 1 is a Wiener-style post-filter: with m the model's vocals mask, the
         mask used is m^p / (m^p + (1 - m)^p), i.e. the estimated magnitudes raised to p before the
-        ratio (p = 2: a Wiener filter with the estimates as power spectra). 1 is the model as trained.
+        ratio (p = 2: a Wiener filter with the estimates as power spectra). 1 is the model as
+        trained; default the model's `mask_power`. (`load_separator` adds the model's pitch views.)
         `threads`: ONNX Runtime threads per call (1 where files are separated in parallel threads).
         `input_gain_db`: the network hears the mixture scaled by this many dB (the masks still apply
         to the mixture as it is); default the model's `input_gain_db`."""
         from config import load_config
 
-        _check_mask_power(mask_power)
         if backend not in BACKENDS:
             raise SvsError(f"unknown backend {backend!r}: choose from {', '.join(BACKENDS)}")
-        self.mask_power = mask_power
         self.chunk_frames = chunk_frames
         self.config = load_config(model_dir)
+        self.mask_power = self.config.mask_power if mask_power is None else mask_power
+        _check_mask_power(self.mask_power)
         self.backend = None
         if backend != "tensorflow":
             self._session = _onnx_session(model_dir, required=backend == "onnx", threads=threads)
@@ -230,18 +232,27 @@ class PitchViews(_MaskSeparator):
         return post_filter(total / count, self.mask_power), new_states
 
 
-def load_separator(model_dirs, pitch_views=(), **options) -> _MaskSeparator:
-    """A Separator for one model folder, an Ensemble for several (a path or a list of paths);
-    with `pitch_views` (semitones), wrapped in PitchViews."""
-    single = isinstance(model_dirs, (str, os.PathLike)) or len(model_dirs) == 1
-    mask_power = options.pop("mask_power", 1.0)
+def load_separator(model_dirs, pitch_views=None, mask_power: float | None = None, **options) -> _MaskSeparator:
+    """What main.py and evaluate.py separate with: a Separator for one model folder, an Ensemble
+    for several (a path or a list of paths), wrapped in PitchViews when there are views.
+    `pitch_views` (semitones; empty or zeros: none) and `mask_power` default to the (first)
+    model's `view_shift` (views at -+ that) and `mask_power`."""
+    from config import load_config
+
+    dirs = [model_dirs] if isinstance(model_dirs, (str, os.PathLike)) else list(model_dirs)
+    if not dirs:
+        raise SvsError("no model folder given")
+    config = load_config(dirs[0])
+    if pitch_views is None:
+        pitch_views = (-config.view_shift, config.view_shift)
+    pitch_views = tuple(float(s) for s in pitch_views if s)
+    mask_power = config.mask_power if mask_power is None else mask_power
     _check_mask_power(mask_power)
     inner_power = 1.0 if pitch_views else mask_power  # post-filtered once, after the views' mean
-    if single:
-        inner = Separator(model_dirs if isinstance(model_dirs, (str, os.PathLike)) else model_dirs[0],
-                          mask_power=inner_power, **options)
+    if len(dirs) == 1:
+        inner = Separator(dirs[0], mask_power=inner_power, **options)
     else:
-        inner = Ensemble(list(model_dirs), mask_power=inner_power, **options)
+        inner = Ensemble(dirs, mask_power=inner_power, **options)
     return PitchViews(inner, pitch_views, mask_power) if pitch_views else inner
 
 

@@ -161,12 +161,13 @@ for name in "${@:-${ORDER[@]}}"; do
   fi
   split=$(split_of $name)
   lists $split
-  # scored with the input as recorded, as every row was before input_gain_db existed (the -input-G
-  # rows measure the level; a run's own --input-gain-db, after this one, wins); and the context
-  # recipe's vocals shifted by up to +-4 semitones, its default while these runs were made (now +-8)
+  # scored with the input as recorded and the network's own mask, as every row was before
+  # input_gain_db, view_shift and mask_power existed (the -input-G, -viewsS and -wienerP rows
+  # measure them; a run's own flags, after these, win); and the context recipe's vocals shifted
+  # by up to +-4 semitones, its default while these runs were made (now +-8)
   pin=""
   case "${RUNS[$name]}" in *"--recipe context"*) pin="--pitch-shift $ABLATION_PITCH_SHIFT" ;; esac
-  $PY train.py --input-gain-db 0 $pin ${RUNS[$name]} ${RESUME:+--resume} --model-dir runs/dev-$name --figure runs/dev-$name.png --quiet \
+  $PY train.py --input-gain-db 0 --view-shift 0 --mask-power 1 $pin ${RUNS[$name]} ${RESUME:+--resume} --model-dir runs/dev-$name --figure runs/dev-$name.png --quiet \
     --train-list data/$split/train.txt --valid-list data/$split/valid.txt
   $PY experiments/ablation_table.py --record $name
   score $split runs/dev-$name $name

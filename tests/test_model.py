@@ -43,6 +43,10 @@ def test_impossible_lookahead_or_shift_is_a_clear_error():
         Config(accompaniment_shift=-4)
     with pytest.raises(SvsError, match="pitch_steps"):
         Config(pitch_steps=0)
+    with pytest.raises(SvsError, match="semitones"):
+        Config(view_shift=-2)
+    with pytest.raises(SvsError, match="mask_power"):
+        Config(mask_power=0)
 
 
 def test_save_and_load_rebuild_from_config(tmp_path):

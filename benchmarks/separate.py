@@ -98,9 +98,9 @@ def profile(song: Path, model_dir: Path, mono: bool) -> dict[str, float]:
                 return
             yield block
 
-    separator = module.Separator(model_dir)  # the backend main.py uses
+    separator = module.load_separator(model_dir)  # what main.py uses: backend, pitch views, post-filter
     separator.vocals_mask(np.ones((10, separator.config.num_bins), np.float32))  # compile first
-    separator.vocals_mask = timed("GRU", separator.vocals_mask)
+    separator.vocals_mask = timed("GRU", separator.vocals_mask)  # every pitch view's pass, and their mean
     saved = module._prefetch, module._frames_stft, scipy.fft.irfft, soundfile.SoundFile.write
     module._prefetch = lambda blocks, depth=2: decoded(blocks)
     module._frames_stft = timed("STFT", module._frames_stft)
@@ -155,6 +155,8 @@ def main() -> None:
         audio_seconds = args.songs * args.song_minutes * 60
         for label, extra in (("input rate, stereo (default)", []),
                              ("16 kHz mono (--sample-rate 16000 --mono)", ["--sample-rate", "16000", "--mono"]),
+                             ("input rate, stereo, one view (--pitch-views --mask-power 1)",
+                              ["--pitch-views", "--mask-power", "1"]),
                              ("input rate, stereo, --backend tensorflow", ["--backend", "tensorflow"])):
             wall, rss = run_main([str(batch), "--output-dir", str(tmp / "out"), "--model", str(args.model),
                                   "--quiet", *extra])

@@ -119,7 +119,8 @@ def ensembles() -> None:
 
 def shipped() -> None:
     """The README's table of valid-list scores: the shipped model (statistics/model_valid*, from
-    `evaluate.py --list data/MIR1K/valid.txt [--gain-db -33 --name model_valid_minus33dB]`) and the
+    `evaluate.py --list data/MIR1K/valid.txt [--gain-db -33 --name model_valid_minus33dB]`, and with
+    `--pitch-views --mask-power 1 --name model_valid_plain[_minus33dB]` the network alone) and the
     models it replaced (their scores kept as statistics/ship-NAME_valid*)."""
     rows = []
     paths = [*(ROOT / "statistics").glob("model_valid*_summary.json"),
@@ -131,10 +132,14 @@ def shipped() -> None:
         gain = summary.get("gain_db", 0.0)
         clips = ("valid list (seen in training)" if not gain
                  else f"same, mixtures {-gain:g} dB quieter (`--gain-db {gain:g}`)")
+        views = summary.get("pitch_views", [])
+        heard = (f"views {' '.join(f'{s:+g}' for s in views)}, post-filter {summary['mask_power']:g}" if views
+                 else "network alone" if summary.get("mask_power", 1.0) == 1.0
+                 else f"post-filter {summary['mask_power']:g}")
         for source in ("vocals", "accompaniment"):
             scores = summary["scores"][source]
-            rows.append(((not current, -pitch, -gain, source != "vocals"),
-                         f"| {'shipped' if current else 'earlier'}, +-{pitch:g} | {clips} | {source} "
+            rows.append(((not current, -pitch, not views, -gain, source != "vocals"),
+                         f"| {'shipped' if current else 'earlier'}, +-{pitch:g}, {heard} | {clips} | {source} "
                          f"| {scores['GNSDR']:.2f} | {scores['GSIR']:.2f} | {scores['GSAR']:.2f} |"))
     if not rows:
         sys.exit("no statistics/model_valid*_summary.json yet: run evaluate.py --list data/MIR1K/valid.txt")

@@ -1,8 +1,12 @@
 """Separation with a trained model: an array API and a file layer on top of it (as Spleeter).
 
-    from separator import Ensemble, Separator
-    stems = Separator("model").separate(waveform, sample_rate)   # {"vocals": ..., "accompaniment": ...}
-    stems = Ensemble(["model", "other"]).separate(waveform, sample_rate)  # the mean of two models' masks
+    from separator import load_separator
+    stems = load_separator("model").separate(waveform, sample_rate)  # {"vocals": ..., "accompaniment": ...}
+    stems = load_separator(["model", "other"]).separate(waveform, sample_rate)  # the mean of two models' masks
+    stems = load_separator("model", pitch_views=(), mask_power=1.0).separate(...)  # the network's mask alone
+
+`load_separator` gives what main.py uses: a `Separator` (one model), an `Ensemble` (several),
+wrapped in `PitchViews` when the (first) model's config asks for views (`view_shift`).
 
 The model works on 16 kHz mono magnitudes. Its masks are mapped onto the STFT of each
 input channel at the input's own rate (linear interpolation in time and frequency), so

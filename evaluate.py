@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from separator import BACKENDS
+from separator import BACKENDS, add_mask_arguments
 from utils import SvsError, read_list, write_json
 
 SOURCES = ("vocals", "accompaniment")
@@ -125,14 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gain-db", type=float, default=0.0, help="scale every mixture by this many dB first")
     parser.add_argument("--input-gain-db", type=float,
                         help="the network hears each mixture scaled by this many dB (default: the model's)")
-    parser.add_argument("--mask-power", type=float,
-                        help="Wiener-style post-filter exponent of the vocals mask (2 = Wiener; 1 = off; "
-                             "default: the model's mask_power, 1.5 for the shipped model)")
-    parser.add_argument("--pitch-views", type=float, nargs="*", metavar="SEMITONES",
-                        help="test-time augmentation: also separate the input with its spectrum moved by "
-                             "these semitones and average the vocals masks, one model's time per view "
-                             "(default: the model's view_shift, -2 and +2 for the shipped model; "
-                             "--pitch-views alone: none)")
+    add_mask_arguments(parser)
     parser.add_argument("--backend", default="auto", choices=BACKENDS,
                         help="inference backend, as in main.py")
     parser.add_argument("--output-dir", type=Path, default=Path("statistics"))

@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from separator import BACKENDS, FORMATS, STEM_LABELS, collect_inputs, output_paths
+from separator import BACKENDS, FORMATS, STEM_LABELS, add_mask_arguments, collect_inputs, output_paths
 from utils import SvsError
 
 
@@ -30,14 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="seed: mono/src1/src2; names: mixture/accompaniment/vocals")
     parser.add_argument("--sample-rate", type=int, help="resample outputs to this rate (default: the input's)")
     parser.add_argument("--mono", action="store_true", help="mix down to mono before separating")
-    parser.add_argument("--mask-power", type=float,
-                        help="Wiener-style post-filter exponent of the vocals mask (2 = Wiener; 1 = off; "
-                             "default: the model's mask_power, 1.5 for the shipped model)")
-    parser.add_argument("--pitch-views", type=float, nargs="*", metavar="SEMITONES",
-                        help="test-time augmentation: also separate the input with its spectrum moved by "
-                             "these semitones and average the vocals masks, one model's time per view "
-                             "(default: the model's view_shift, -2 and +2 for the shipped model; "
-                             "--pitch-views alone: none)")
+    add_mask_arguments(parser)
     parser.add_argument("--input-gain-db", type=float,
                         help="the network hears the input scaled by this many dB; the stems are cut from "
                              "the input as it is (default: the model's input_gain_db)")

@@ -236,6 +236,18 @@ class PitchViews(_MaskSeparator):
         return post_filter(total / count, self.mask_power), new_states
 
 
+def add_mask_arguments(parser) -> None:
+    """main.py's and evaluate.py's --mask-power and --pitch-views (None: the model's own)."""
+    parser.add_argument("--mask-power", type=float,
+                        help="Wiener-style post-filter exponent of the vocals mask (2 = Wiener; 1 = off; "
+                             "default: the model's mask_power, 1.5 for the shipped model)")
+    parser.add_argument("--pitch-views", type=float, nargs="*", metavar="SEMITONES",
+                        help="test-time augmentation: also separate the input with its spectrum moved by "
+                             "these semitones and average the vocals masks, one model's time per view "
+                             "(default: the model's view_shift, -2 and +2 for the shipped model; "
+                             "--pitch-views alone: none)")
+
+
 def load_separator(model_dirs, pitch_views=None, mask_power: float | None = None, **options) -> _MaskSeparator:
     """What main.py and evaluate.py separate with: a Separator for one model folder, an Ensemble
     for several (a path or a list of paths), wrapped in PitchViews when there are views.

@@ -199,6 +199,12 @@ def _bin_warp(num_bins: int, factor: float) -> tuple[np.ndarray, np.ndarray, np.
     return low, high, (position - low).astype(np.float32), inside
 
 
+def _read_at(spectra: np.ndarray, warp: tuple) -> np.ndarray:
+    """(frames, bins) read at a `_bin_warp`'s positions; zero where they lie beyond the top."""
+    low, high, weight, inside = warp
+    return ((1 - weight) * spectra[:, low] + weight * spectra[:, high]) * inside
+
+
 class PitchViews(_MaskSeparator):
     """Test-time augmentation: the separator hears the mixture as it is and also with its spectrum
     moved up or down by each of `semitones` (every frequency times 2^(s/12), as resampling would,
@@ -213,8 +219,10 @@ class PitchViews(_MaskSeparator):
         self.backend, self.input_gain_db = inner.backend, inner.input_gain_db
         self.semitones = sorted({0.0, *map(float, semitones)})
         bins = self.config.num_bins
-        # view s: bin k hears the mixture's bin k / r (silence above the top), its mask goes back to bin k * r
-        self.views = [(s, _bin_warp(bins, 2 ** (-s / 12)), _bin_warp(bins, 2 ** (s / 12))) for s in self.semitones]
+        # view s: bin k hears the mixture's bin k / r (silence above the top), its mask goes back to bin k * r;
+        # the plain view (s = 0) is neither moved nor moved back
+        self.views = [(_bin_warp(bins, 2 ** (-s / 12)), _bin_warp(bins, 2 ** (s / 12))) if s else (None, None)
+                      for s in self.semitones]
 
     def vocals_mask(self, magnitude: np.ndarray, states: list | None = None) -> tuple[np.ndarray, list]:
         """As Separator.vocals_mask; `states` holds each view's GRU states."""
@@ -222,17 +230,12 @@ class PitchViews(_MaskSeparator):
         total = np.zeros(magnitude.shape, np.float32)
         count = np.zeros(self.config.num_bins, np.float32)
         new_states = []
-        for (s, (low, high, weight, inside), back), view_states in zip(self.views, states):
-            view = magnitude
-            if s:
-                view = ((1 - weight) * magnitude[:, low] + weight * magnitude[:, high]) * inside
+        for (forward, back), view_states in zip(self.views, states):
+            view = magnitude if forward is None else _read_at(magnitude, forward)
             mask, view_states = self.inner.vocals_mask(view, view_states)
             new_states.append(view_states)
-            if s:
-                low, high, weight, inside = back
-                mask = ((1 - weight) * mask[:, low] + weight * mask[:, high]) * inside
-            total += mask
-            count += inside if s else 1
+            total += mask if back is None else _read_at(mask, back)
+            count += 1 if back is None else back[3]
         return post_filter(total / count, self.mask_power), new_states
 
 

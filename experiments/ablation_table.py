@@ -24,6 +24,11 @@ UNCOMPARED = ("iterations", "recipe", "validate_every", "checkpoint_every", "inp
               "mask_power")
 
 
+def views_text(semitones: list[float]) -> str:
+    """A scores summary's pitch views as the tables show them: "-2 +2"."""
+    return " ".join(f"{s:+g}" for s in semitones)
+
+
 def record(name: str) -> None:
     """statistics/dev/NAME_run.json from runs/dev-NAME: step and times (checkpoint/state.json) and the
     mean training loss of the last 500 steps (train_log.csv), kept because runs/ is not committed."""
@@ -66,7 +71,7 @@ def main() -> None:
         if summary.get("mask_power", 1.0) != 1.0:
             changes += f", mask_power={summary['mask_power']} (at inference)"
         if summary.get("pitch_views"):
-            changes += f", pitch views {' '.join(f'{s:+g}' for s in summary['pitch_views'])} (at inference)"
+            changes += f", pitch views {views_text(summary['pitch_views'])} (at inference)"
         heard_db = summary.get("gain_db", 0.0) + summary.get("input_gain_db", 0.0)  # both scale what it hears
         if heard_db:
             changes += f", input {heard_db:+g} dB (at inference)"
@@ -133,7 +138,7 @@ def shipped() -> None:
         clips = ("valid list (seen in training)" if not gain
                  else f"same, mixtures {-gain:g} dB quieter (`--gain-db {gain:g}`)")
         views = summary.get("pitch_views", [])
-        heard = (f"views {' '.join(f'{s:+g}' for s in views)}, post-filter {summary['mask_power']:g}" if views
+        heard = (f"views {views_text(views)}, post-filter {summary['mask_power']:g}" if views
                  else "network alone" if summary.get("mask_power", 1.0) == 1.0
                  else f"post-filter {summary['mask_power']:g}")
         for source in ("vocals", "accompaniment"):

@@ -71,6 +71,7 @@ declare -A RUNS=(
   [abjones-context-pitch8-steps4]="--recipe context --iterations 3000 --pitch-shift 8 --pitch-steps 4"
   [abjones-context-pitch8-steps4-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --pitch-steps 4 --seed 1"
   [context-pitch8-15k]="--recipe context --iterations 15000 --snapshot-every 3000 --pitch-shift 8"  # the shipped length
+  [abjones-context-pitch8-15k]="--recipe context --iterations 15000 --pitch-shift 8"
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
@@ -112,6 +113,7 @@ declare -A POST=(
   [context-pitch-15k-clip5-views2-wiener1.5]="context-pitch-15k-clip5 --pitch-views -2 2 --mask-power 1.5"  # full length
   [context-pitch-20k-clip5-views2-wiener1.5]="context-pitch-20k-clip5 --pitch-views -2 2 --mask-power 1.5"
   [context-pitch8-15k-views2-wiener1.5]="context-pitch8-15k --pitch-views -2 2 --mask-power 1.5"
+  [abjones-context-pitch8-15k-views2-wiener1.5]="abjones-context-pitch8-15k --pitch-views -2 2 --mask-power 1.5"
 )
 ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context-pitch6 context-pitch-eq context-pitch-dropout
        context-pitch-15k context-pitch-frames200 context-pitch-batch32 context-pitch-lookahead6
@@ -141,7 +143,8 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch8-wiener1.5 context-pitch8-seed1-wiener1.5 abjones-context-pitch8-wiener1.5
        abjones-context-pitch8-seed1-wiener1.5 abjones-context-pitch8-seed2-views2-wiener1.5
        abjones-context-pitch8-seed2-wiener1.5 context-pitch-15k-clip5-views2-wiener1.5
-       context-pitch-20k-clip5-views2-wiener1.5 context-pitch8-15k-views2-wiener1.5)
+       context-pitch-20k-clip5-views2-wiener1.5 context-pitch8-15k-views2-wiener1.5
+       abjones-context-pitch8-15k abjones-context-pitch8-15k-views2-wiener1.5)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

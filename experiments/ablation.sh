@@ -116,6 +116,13 @@ declare -A POST=(
   [abjones-context-pitch8-15k-views2-wiener1.5]="abjones-context-pitch8-15k --pitch-views -2 2 --mask-power 1.5"
   [context-pitch8-15k-views1-wiener1.5]="context-pitch8-15k --pitch-views -1 1 --mask-power 1.5"  # other view sets
   [context-pitch8-15k-views24-wiener1.5]="context-pitch8-15k --pitch-views -4 -2 2 4 --mask-power 1.5"
+  [context-pitch8-15k-views4-wiener1.5]="context-pitch8-15k --pitch-views -4 4 --mask-power 1.5"
+  [context-pitch8-15k-views246-wiener1.5]="context-pitch8-15k --pitch-views -6 -4 -2 2 4 6 --mask-power 1.5"
+  [context-pitch-15k-clip5-views24-wiener1.5]="context-pitch-15k-clip5 --pitch-views -4 -2 2 4 --mask-power 1.5"
+  [context-pitch-15k-clip5-views4-wiener1.5]="context-pitch-15k-clip5 --pitch-views -4 4 --mask-power 1.5"
+  [context-pitch-20k-clip5-views4-wiener1.5]="context-pitch-20k-clip5 --pitch-views -4 4 --mask-power 1.5"
+  [abjones-context-pitch8-15k-views4-wiener1.5]="abjones-context-pitch8-15k --pitch-views -4 4 --mask-power 1.5"
+  [abjones-context-pitch8-views4-wiener1.5]="abjones-context-pitch8 --pitch-views -4 4 --mask-power 1.5"
 )
 ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context-pitch6 context-pitch-eq context-pitch-dropout
        context-pitch-15k context-pitch-frames200 context-pitch-batch32 context-pitch-lookahead6
@@ -147,7 +154,11 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        abjones-context-pitch8-seed2-wiener1.5 context-pitch-15k-clip5-views2-wiener1.5
        context-pitch-20k-clip5-views2-wiener1.5 context-pitch8-15k-views2-wiener1.5
        abjones-context-pitch8-15k abjones-context-pitch8-15k-views2-wiener1.5
-       context-pitch8-15k-views1-wiener1.5 context-pitch8-15k-views24-wiener1.5)
+       context-pitch8-15k-views1-wiener1.5 context-pitch8-15k-views24-wiener1.5
+       context-pitch8-15k-views4-wiener1.5 context-pitch8-15k-views246-wiener1.5
+       context-pitch-15k-clip5-views24-wiener1.5 context-pitch-15k-clip5-views4-wiener1.5
+       context-pitch-20k-clip5-views4-wiener1.5 abjones-context-pitch8-15k-views4-wiener1.5
+       abjones-context-pitch8-views4-wiener1.5)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

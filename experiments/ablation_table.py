@@ -5,6 +5,7 @@ python experiments/ablation_table.py                 # the table
 python experiments/ablation_table.py --record NAME   # write statistics/dev/NAME_run.json after a run
 python experiments/ablation_table.py --ensembles     # the ensembles' table (experiments/ensembles.sh)
 python experiments/ablation_table.py --shipped       # the shipped model's (and earlier ones') valid-list scores
+python experiments/ablation_table.py --views         # pitch views and post-filters against each model alone
 """
 from __future__ import annotations
 
@@ -153,6 +154,63 @@ def shipped() -> None:
     print("\n".join(row for _, row in sorted(rows)))
 
 
+def inference_views() -> None:
+    """The README's pitch-views table: every model with a pitch-views row in statistics/dev, its
+    scores alone (its own row) and with each inference setting (its POST rows in ablation.sh), then
+    each setting's mean change over the network alone and over the recipe's default setting."""
+    from config import RECIPES
+
+    def setting(summary: dict) -> tuple:
+        return tuple(summary.get("pitch_views", [])), summary.get("mask_power", 1.0)
+
+    def heading(views: tuple, power: float) -> str:
+        parts = ([f"views {views_text(views)}"] if views else []) + ([f"post-filter {power:g}"] if power != 1 else [])
+        return ", ".join(parts) or "network alone"
+
+    default = ((-RECIPES[BASE_RECIPE]["view_shift"], RECIPES[BASE_RECIPE]["view_shift"]),
+               RECIPES[BASE_RECIPE]["mask_power"])
+    models: dict[str, dict] = {}
+    for summary_path in (ROOT / "statistics" / "dev").glob("*_summary.json"):
+        summary = json.loads(summary_path.read_text())
+        if summary.get("gain_db", 0.0) or summary.get("input_gain_db", 0.0) != summary["config"].get("input_gain_db", 0.0):
+            continue  # the input-level rows
+        model = Path(summary["model_dir"]).name.removeprefix("dev-")
+        models.setdefault(model, {})[setting(summary)] = summary
+    models = {model: scored for model, scored in models.items()
+              if ((), 1.0) in scored and any(views for views, _ in scored)}
+    if not models:
+        sys.exit("no pitch-views rows in statistics/dev yet: run their POST entries in experiments/ablation.sh")
+    columns = sorted({key for scored in models.values() for key in scored},
+                     key=lambda key: (key != ((), 1.0), key[1], bool(key[0]), len(key[0]), max(key[0], default=0)))
+
+    def cell(summary: dict) -> str:
+        return " / ".join(f"{summary['scores'][source]['GNSDR']:.2f}" for source in ("vocals", "accompaniment"))
+
+    def label(model: str, summary: dict) -> str:
+        trained, scored = (("abjones", "amy") if Path(summary["list"]).parent.name == "dev-abjones"
+                           else ("amy", "abjones"))  # ablation.sh split_of
+        return f"`{model}` ({trained} -> {scored}, {summary['config']['iterations']:,} iterations)"
+
+    order = sorted(models, key=lambda m: (models[m][((), 1.0)]["config"]["iterations"], m))
+    print("| model (trained on -> scored on) | " + " | ".join(heading(*key) for key in columns) + " |")
+    print("| --- " * (len(columns) + 1) + "|")
+    for model in order:
+        scored = models[model]
+        print(f"| {label(model, scored[((), 1.0)])} | "
+              + " | ".join(cell(scored[key]) if key in scored else "" for key in columns) + " |")
+    print()
+    for key in columns[1:]:
+        for against in ((), 1.0), default:
+            pairs = [(scored[key], scored[against]) for scored in models.values()
+                     if key in scored and against in scored and key != against]
+            if not pairs:
+                continue
+            change = [sum(a["scores"][s]["GNSDR"] - b["scores"][s]["GNSDR"] for a, b in pairs) / len(pairs)
+                      for s in ("vocals", "accompaniment")]
+            print(f"- {heading(*key)} against {heading(*against)}: {change[0]:+.2f} / {change[1]:+.2f} dB "
+                  f"vocals / accompaniment GNSDR, mean over {len(pairs)} model{'s' * (len(pairs) > 1)}")
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--record"] and len(sys.argv) == 3:
         record(sys.argv[2])
@@ -160,7 +218,9 @@ if __name__ == "__main__":
         ensembles()
     elif sys.argv[1:] == ["--shipped"]:
         shipped()
+    elif sys.argv[1:] == ["--views"]:
+        inference_views()
     elif len(sys.argv) > 1:
-        sys.exit("usage: python experiments/ablation_table.py [--record NAME | --ensembles | --shipped]")
+        sys.exit("usage: python experiments/ablation_table.py [--record NAME | --ensembles | --shipped | --views]")
     else:
         main()

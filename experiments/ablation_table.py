@@ -25,6 +25,11 @@ UNCOMPARED = ("iterations", "recipe", "validate_every", "checkpoint_every", "inp
               "mask_power")
 
 
+def reversed_direction(summary: dict) -> bool:
+    """Whether a scores summary is of a run trained on abjones and scored on amy (ablation.sh split_of)."""
+    return Path(summary["list"]).parent.name == "dev-abjones"
+
+
 def views_text(semitones: list[float]) -> str:
     """A scores summary's pitch views as the tables show them: "-2 +2"."""
     return " ".join(f"{s:+g}" for s in semitones)
@@ -67,7 +72,7 @@ def main() -> None:
                             if k not in UNCOMPARED and v != base[k]) or f"(the {BASE_RECIPE} recipe)"
         if plain:
             changes += " (scored: its plain weights, not the average)"
-        if Path(summary["list"]).parent.name == "dev-abjones":  # the reverse direction (ablation.sh split_of)
+        if reversed_direction(summary):
             changes = f"trained on abjones, scored on amy: {changes}"
         if summary.get("mask_power", 1.0) != 1.0:
             changes += f", mask_power={summary['mask_power']} (at inference)"
@@ -163,6 +168,8 @@ def inference_views() -> None:
     def setting(summary: dict) -> tuple:
         return tuple(summary.get("pitch_views", [])), summary.get("mask_power", 1.0)
 
+    alone = ((), 1.0)
+
     def heading(views: tuple, power: float) -> str:
         parts = ([f"views {views_text(views)}"] if views else []) + ([f"post-filter {power:g}"] if power != 1 else [])
         return ", ".join(parts) or "network alone"
@@ -172,35 +179,34 @@ def inference_views() -> None:
     models: dict[str, dict] = {}
     for summary_path in (ROOT / "statistics" / "dev").glob("*_summary.json"):
         summary = json.loads(summary_path.read_text())
-        if summary.get("gain_db", 0.0) or summary.get("input_gain_db", 0.0) != summary["config"].get("input_gain_db", 0.0):
-            continue  # the input-level rows
+        if summary.get("gain_db", 0.0) + summary.get("input_gain_db", 0.0):
+            continue  # the input-level rows (as the main table marks them)
         model = Path(summary["model_dir"]).name.removeprefix("dev-")
         models.setdefault(model, {})[setting(summary)] = summary
     models = {model: scored for model, scored in models.items()
-              if ((), 1.0) in scored and any(views for views, _ in scored)}
+              if alone in scored and any(views for views, _ in scored)}
     if not models:
         sys.exit("no pitch-views rows in statistics/dev yet: run their POST entries in experiments/ablation.sh")
     columns = sorted({key for scored in models.values() for key in scored},
-                     key=lambda key: (key != ((), 1.0), key[1], bool(key[0]), len(key[0]), max(key[0], default=0)))
+                     key=lambda key: (key != alone, key[1], bool(key[0]), len(key[0]), max(key[0], default=0)))
 
     def cell(summary: dict) -> str:
         return " / ".join(f"{summary['scores'][source]['GNSDR']:.2f}" for source in ("vocals", "accompaniment"))
 
     def label(model: str, summary: dict) -> str:
-        trained, scored = (("abjones", "amy") if Path(summary["list"]).parent.name == "dev-abjones"
-                           else ("amy", "abjones"))  # ablation.sh split_of
+        trained, scored = ("abjones", "amy") if reversed_direction(summary) else ("amy", "abjones")
         return f"`{model}` ({trained} -> {scored}, {summary['config']['iterations']:,} iterations)"
 
-    order = sorted(models, key=lambda m: (models[m][((), 1.0)]["config"]["iterations"], m))
+    order = sorted(models, key=lambda m: (models[m][alone]["config"]["iterations"], m))
     print("| model (trained on -> scored on) | " + " | ".join(heading(*key) for key in columns) + " |")
     print("| --- " * (len(columns) + 1) + "|")
     for model in order:
         scored = models[model]
-        print(f"| {label(model, scored[((), 1.0)])} | "
+        print(f"| {label(model, scored[alone])} | "
               + " | ".join(cell(scored[key]) if key in scored else "" for key in columns) + " |")
     print()
     for key in columns[1:]:
-        for against in ((), 1.0), default:
+        for against in alone, default:
             pairs = [(scored[key], scored[against]) for scored in models.values()
                      if key in scored and against in scored and key != against]
             if not pairs:

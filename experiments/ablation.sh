@@ -138,6 +138,15 @@ declare -A POST=(
   [abjones-context-pitch8-seed2-views2-wiener2]="abjones-context-pitch8-seed2 --pitch-views -2 2 --mask-power 2"
   [context-pitch8-views2-wiener2]="context-pitch8 --pitch-views -2 2 --mask-power 2"
   [context-pitch8-seed1-views2-wiener2]="context-pitch8-seed1 --pitch-views -2 2 --mask-power 2"
+  [abjones-context-pitch8-views3-wiener1.5]="abjones-context-pitch8 --pitch-views -3 3 --mask-power 1.5"
+  [abjones-context-pitch8-seed1-views3-wiener1.5]="abjones-context-pitch8-seed1 --pitch-views -3 3 --mask-power 1.5"
+  [abjones-context-pitch8-seed2-views3-wiener1.5]="abjones-context-pitch8-seed2 --pitch-views -3 3 --mask-power 1.5"
+  [abjones-context-pitch8-15k-views3-wiener1.5]="abjones-context-pitch8-15k --pitch-views -3 3 --mask-power 1.5"
+  [context-pitch8-views3-wiener1.5]="context-pitch8 --pitch-views -3 3 --mask-power 1.5"
+  [context-pitch8-seed1-views3-wiener1.5]="context-pitch8-seed1 --pitch-views -3 3 --mask-power 1.5"
+  [context-pitch-15k-clip5-views3-wiener1.5]="context-pitch-15k-clip5 --pitch-views -3 3 --mask-power 1.5"
+  [context-pitch8-15k-views3-wiener1.5]="context-pitch8-15k --pitch-views -3 3 --mask-power 1.5"
+  [context-pitch-20k-clip5-views3-wiener1.5]="context-pitch-20k-clip5 --pitch-views -3 3 --mask-power 1.5"
 )
 ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context-pitch6 context-pitch-eq context-pitch-dropout
        context-pitch-15k context-pitch-frames200 context-pitch-batch32 context-pitch-lookahead6
@@ -180,7 +189,12 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch8-15k-views2-wiener2 context-pitch-15k-clip5-views2-wiener2
        context-pitch-20k-clip5-views2-wiener2 abjones-context-pitch8-15k-views2-wiener2
        abjones-context-pitch8-views2-wiener2 abjones-context-pitch8-seed1-views2-wiener2
-       abjones-context-pitch8-seed2-views2-wiener2 context-pitch8-views2-wiener2 context-pitch8-seed1-views2-wiener2)
+       abjones-context-pitch8-seed2-views2-wiener2 context-pitch8-views2-wiener2 context-pitch8-seed1-views2-wiener2
+       abjones-context-pitch8-views3-wiener1.5 abjones-context-pitch8-seed1-views3-wiener1.5
+       abjones-context-pitch8-seed2-views3-wiener1.5 abjones-context-pitch8-15k-views3-wiener1.5
+       context-pitch8-views3-wiener1.5 context-pitch8-seed1-views3-wiener1.5
+       context-pitch-15k-clip5-views3-wiener1.5 context-pitch8-15k-views3-wiener1.5
+       context-pitch-20k-clip5-views3-wiener1.5)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

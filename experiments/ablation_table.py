@@ -162,7 +162,8 @@ def shipped() -> None:
 def inference_views() -> None:
     """The README's pitch-views table: every model with a pitch-views row in statistics/dev, its
     scores alone (its own row) and with each inference setting (its POST rows in ablation.sh), then
-    each setting's mean change over the network alone and over the recipe's default setting."""
+    each setting's mean change (vocals / accompaniment GNSDR; per direction too, where it has both)
+    over the network alone and over the recipe's default setting."""
     from config import RECIPES
 
     def setting(summary: dict) -> tuple:
@@ -205,17 +206,23 @@ def inference_views() -> None:
         print(f"| {label(model, scored[alone])} | "
               + " | ".join(cell(scored[key]) if key in scored else "" for key in columns) + " |")
     print()
+    def mean_change(pairs: list) -> str:
+        change = [sum(a["scores"][s]["GNSDR"] - b["scores"][s]["GNSDR"] for a, b in pairs) / len(pairs)
+                  for s in ("vocals", "accompaniment")]
+        return f"{change[0]:+.2f} / {change[1]:+.2f} dB over {len(pairs)} model{'s' * (len(pairs) > 1)}"
+
     for key in columns[1:]:
         for against in alone, default:
             pairs = [(scored[key], scored[against]) for scored in models.values()
                      if key in scored and against in scored and key != against]
             if not pairs:
                 continue
-            change = [sum(a["scores"][s]["GNSDR"] - b["scores"][s]["GNSDR"] for a, b in pairs) / len(pairs)
-                      for s in ("vocals", "accompaniment")]
-            print(f"- {heading(*key)} against {heading(*against)}: {change[0]:+.2f} / {change[1]:+.2f} dB "
-                  f"vocals / accompaniment GNSDR, mean over {len(pairs)} model{'s' * (len(pairs) > 1)}")
-
+            line = f"- {heading(*key)} against {heading(*against)}: {mean_change(pairs)}"
+            reverse = [pair for pair in pairs if reversed_direction(pair[0])]
+            if 0 < len(reverse) < len(pairs):  # both directions: each one's mean too
+                forward = [pair for pair in pairs if not reversed_direction(pair[0])]
+                line += f" (abjones -> amy {mean_change(reverse)}; amy -> abjones {mean_change(forward)})"
+            print(line)
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--record"] and len(sys.argv) == 3:

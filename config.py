@@ -43,6 +43,7 @@ class Config:
     pitch_shift: float = 0.0         # with augment: vocals also resampled by up to +-this many semitones
     pitch_formants: str = "move"     # pitch-shifted vocals' formants: move with the pitch | keep (warped back) | both
     pitch_steps: int = 2             # pitch-shifted vocal versions on each side of the original, evenly up to +-pitch_shift
+    time_stretch: float = 0.0        # with augment: vocals also played 1 + this times faster and slower, pitch kept
     accompaniment_shift: float = 0.0  # with augment: accompaniments also resampled by up to +-this many semitones
     formant_shift: float = 0.0       # with augment: vocal formants also moved by up to +-this many semitones, pitch kept
     eq_db: float = 0.0               # with augment: random equaliser curves of up to +-this many dB
@@ -73,6 +74,8 @@ class Config:
             raise SvsError(f"pitch_steps is a count of shifted versions on each side (e.g. 2), got {self.pitch_steps}")
         if not self.mask_power > 0:
             raise SvsError(f"mask_power is a post-filter exponent above 0 (1: off), got {self.mask_power}")
+        if self.time_stretch < 0:
+            raise SvsError(f"time_stretch is a tempo change (0: off; e.g. 0.2), got {self.time_stretch}")
         if min(self.pitch_shift, self.accompaniment_shift, self.formant_shift, self.view_shift) < 0:
             raise SvsError("pitch_shift, accompaniment_shift, formant_shift and view_shift are +- ranges in semitones: "
                            "give them as >= 0")

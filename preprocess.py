@@ -151,19 +151,23 @@ class BatchSampler:
     def __init__(self, files: Sequence[str | os.PathLike], mixing: str = "sum", n_fft: int = 1024,
                  hop_length: int = 256, sample_rate: int = 16000, progress: bool = False,
                  pitch_shift: float = 0.0, accompaniment_shift: float = 0.0, pitch_formants: str = "move",
-                 pitch_steps: int = 2):
+                 pitch_steps: int = 2, time_stretch: float = 0.0):
         """`pitch_shift` > 0 also keeps vocals resampled by -s, -s/2, +s/2, +s semitones (faster
         or slower, so voices sound higher or lower, formants included) for augmentation, or with
         `pitch_steps` k by -s, ..., -s/k, +s/k, ..., +s (k versions on each side);
         `pitch_formants` "keep" moves those versions' formants back where they were
         (`warp_formants`), so only the pitch moves, and "both" keeps both kinds of version.
-        `accompaniment_shift` does the same for the accompaniments (other keys, tempi and timbres)."""
+        `accompaniment_shift` does the same for the accompaniments (other keys, tempi and timbres).
+        `time_stretch` s > 0 also keeps each vocal played 1 + s times faster and slower with its
+        pitch kept (librosa's phase vocoder), for other tempi and note lengths."""
         import soxr
 
         if not files:
             raise SvsError("no clips to sample from: the clip list is empty")
         if pitch_formants not in PITCH_FORMANTS:
             raise SvsError(f"pitch_formants must be one of {PITCH_FORMANTS}, got {pitch_formants!r}")
+        if time_stretch < 0:
+            raise SvsError(f"time_stretch is a tempo change (0: off; 0.2: 1.2 times faster and slower), got {time_stretch}")
         # per clip: the original first, then the shifted versions; each (frames, bins) complex64
         self.accompaniment: list[list[np.ndarray]] = []
         self.vocals: list[list[np.ndarray]] = []
@@ -177,6 +181,7 @@ class BatchSampler:
                 shifted = kept if formants == "keep" else shifted + kept
             return [stft(signal, n_fft, hop_length).astype(np.complex64)] + shifted
 
+        stretch_rates = [1 + time_stretch, 1 / (1 + time_stretch)] if time_stretch else []
         iterator = files
         if progress:
             import progressbar
@@ -184,7 +189,9 @@ class BatchSampler:
         for path in iterator:
             _, accompaniment, vocals = load_mir1k_clip(path, mixing=mixing, sample_rate=sample_rate)
             self.accompaniment.append(versions(accompaniment, accompaniment_shift))
-            self.vocals.append(versions(vocals, pitch_shift, pitch_formants, pitch_steps))
+            self.vocals.append(versions(vocals, pitch_shift, pitch_formants, pitch_steps)
+                               + [stft(librosa.effects.time_stretch(vocals, rate=rate), n_fft, hop_length)
+                                  .astype(np.complex64) for rate in stretch_rates])
         self.num_bins = n_fft // 2 + 1
         self.sample_rate = sample_rate
 

@@ -74,6 +74,22 @@ def test_pitch_shifted_vocal_versions(mir1k):
     assert len(dense[1]) > len(dense[2]) > len(dense[3]) > len(dense[4]) > len(original)
 
 
+def test_time_stretched_vocal_versions(mir1k):
+    files = sorted((mir1k / "Wavfile").glob("abjones_*.wav"))[:1]
+    plain = BatchSampler(files, mixing="0db", pitch_shift=4.0).vocals[0]
+    stretched = BatchSampler(files, mixing="0db", pitch_shift=4.0, time_stretch=0.25).vocals[0]
+    assert len(stretched) == 7  # the original and four pitch versions, then 1.25 times faster and slower
+    for kept, again in zip(plain, stretched[:5]):
+        np.testing.assert_array_equal(again, kept)
+    faster, slower = stretched[5], stretched[6]
+    assert abs(len(faster) * 1.25 - len(plain[0])) <= 3 and abs(len(slower) / 1.25 - len(plain[0])) <= 3
+    # the pitch stays: the vocal tone's strongest bin does not move
+    peak = lambda spectrogram: np.argmax(np.abs(spectrogram).mean(axis=0))
+    assert peak(faster) == peak(plain[0]) == peak(slower)
+    with pytest.raises(SvsError, match="time_stretch"):
+        BatchSampler(files, time_stretch=-0.1)
+
+
 def test_pitch_shifted_vocals_can_keep_their_formants(mir1k):
     files = sorted((mir1k / "Wavfile").glob("abjones_*.wav"))[:1]
     moved = BatchSampler(files, mixing="0db", pitch_shift=4.0).vocals[0]

@@ -167,7 +167,8 @@ class BatchSampler:
         if pitch_formants not in PITCH_FORMANTS:
             raise SvsError(f"pitch_formants must be one of {PITCH_FORMANTS}, got {pitch_formants!r}")
         if time_stretch < 0:
-            raise SvsError(f"time_stretch is a tempo change (0: off; 0.2: 1.2 times faster and slower), got {time_stretch}")
+            raise SvsError(f"time_stretch is a tempo change (0: off; 0.2: 1.2 times faster and slower), "
+                           f"got {time_stretch}")
         # per clip: the original first, then the shifted versions; each (frames, bins) complex64
         self.accompaniment: list[list[np.ndarray]] = []
         self.vocals: list[list[np.ndarray]] = []

@@ -155,6 +155,13 @@ declare -A POST=(
   [context-pitch-15k-clip5-views3-wiener1.5]="context-pitch-15k-clip5 --pitch-views -3 3 --mask-power 1.5"
   [context-pitch8-15k-views3-wiener1.5]="context-pitch8-15k --pitch-views -3 3 --mask-power 1.5"
   [context-pitch-20k-clip5-views3-wiener1.5]="context-pitch-20k-clip5 --pitch-views -3 3 --mask-power 1.5"
+  [abjones-context-pitch8-disc-views2-wiener1.5]="abjones-context-pitch8-disc --pitch-views -2 2 --mask-power 1.5"  # the default views on this session's options
+  [abjones-context-pitch8-disc-seed1-views2-wiener1.5]="abjones-context-pitch8-disc-seed1 --pitch-views -2 2 --mask-power 1.5"
+  [abjones-context-pitch8-stretch20-views2-wiener1.5]="abjones-context-pitch8-stretch20 --pitch-views -2 2 --mask-power 1.5"
+  [abjones-context-pitch8-stretch20-seed1-views2-wiener1.5]="abjones-context-pitch8-stretch20-seed1 --pitch-views -2 2 --mask-power 1.5"
+  [context-pitch8-disc-views2-wiener1.5]="context-pitch8-disc --pitch-views -2 2 --mask-power 1.5"
+  [context-pitch8-disc-seed1-views2-wiener1.5]="context-pitch8-disc-seed1 --pitch-views -2 2 --mask-power 1.5"
+  [context-pitch8-stretch20-views2-wiener1.5]="context-pitch8-stretch20 --pitch-views -2 2 --mask-power 1.5"
 )
 ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context-pitch6 context-pitch-eq context-pitch-dropout
        context-pitch-15k context-pitch-frames200 context-pitch-batch32 context-pitch-lookahead6
@@ -204,7 +211,9 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch-15k-clip5-views3-wiener1.5 context-pitch8-15k-views3-wiener1.5
        context-pitch-20k-clip5-views3-wiener1.5 abjones-context-pitch8-stretch20 abjones-context-pitch8-dropout
        abjones-context-pitch8-disc abjones-context-pitch8-disc-seed1 context-pitch8-disc context-pitch8-disc-seed1
-       abjones-context-pitch8-stretch20-seed1 context-pitch8-stretch20)
+       abjones-context-pitch8-stretch20-seed1 context-pitch8-stretch20
+       abjones-context-pitch8-disc-views2-wiener1.5 abjones-context-pitch8-disc-seed1-views2-wiener1.5 abjones-context-pitch8-stretch20-views2-wiener1.5 abjones-context-pitch8-stretch20-seed1-views2-wiener1.5
+       context-pitch8-disc-views2-wiener1.5 context-pitch8-disc-seed1-views2-wiener1.5 context-pitch8-stretch20-views2-wiener1.5)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

@@ -40,6 +40,7 @@ class Config:
     loss_power: float = 1.0          # magnitudes raised to this power in the loss (< 1: compressed)
     normalise_loss: bool = False     # each window's error divided by its sources' energy (quiet = loud)
     augment: bool = False            # remixing, voice-level and input-level augmentation
+    remix_probability: float = 0.5   # with augment: chance that a window's accompaniment comes from another clip
     pitch_shift: float = 0.0         # with augment: vocals also resampled by up to +-this many semitones
     pitch_formants: str = "move"     # pitch-shifted vocals' formants: move with the pitch | keep (warped back) | both
     pitch_steps: int = 2             # pitch-shifted vocal versions on each side of the original, evenly up to +-pitch_shift
@@ -74,6 +75,8 @@ class Config:
             raise SvsError(f"pitch_steps is a count of shifted versions on each side (e.g. 2), got {self.pitch_steps}")
         if not self.mask_power > 0:
             raise SvsError(f"mask_power is a post-filter exponent above 0 (1: off), got {self.mask_power}")
+        if not 0 <= self.remix_probability <= 1:
+            raise SvsError(f"remix_probability is a probability in [0, 1], got {self.remix_probability}")
         if self.time_stretch < 0:
             raise SvsError(f"time_stretch is a tempo change (0: off; e.g. 0.2), got {self.time_stretch}")
         if min(self.pitch_shift, self.accompaniment_shift, self.formant_shift, self.view_shift) < 0:

@@ -143,7 +143,8 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
     if step >= config.iterations:
         print(f"already at step {step} >= --iterations {config.iterations}: nothing to do")
 
-    augmentation = Augmentation(eq_db=config.eq_db, formant_shift=config.formant_shift) if config.augment else None
+    augmentation = (Augmentation(remix_probability=config.remix_probability, eq_db=config.eq_db,
+                                 formant_shift=config.formant_shift) if config.augment else None)
 
     train_step = make_train_step(model, optimizer)
 

@@ -80,6 +80,8 @@ declare -A RUNS=(
   [context-pitch8-disc-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --discriminative-weight 0.05 --seed 1"
   [abjones-context-pitch8-stretch20-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --time-stretch 0.2 --seed 1"
   [context-pitch8-stretch20]="--recipe context --iterations 3000 --pitch-shift 8 --time-stretch 0.2"
+  [abjones-context-pitch8-remix1]="--recipe context --iterations 3000 --pitch-shift 8 --remix-probability 1"
+  [context-pitch8-remix1]="--recipe context --iterations 3000 --pitch-shift 8 --remix-probability 1"
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
@@ -213,7 +215,8 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        abjones-context-pitch8-disc abjones-context-pitch8-disc-seed1 context-pitch8-disc context-pitch8-disc-seed1
        abjones-context-pitch8-stretch20-seed1 context-pitch8-stretch20
        abjones-context-pitch8-disc-views2-wiener1.5 abjones-context-pitch8-disc-seed1-views2-wiener1.5 abjones-context-pitch8-stretch20-views2-wiener1.5 abjones-context-pitch8-stretch20-seed1-views2-wiener1.5
-       context-pitch8-disc-views2-wiener1.5 context-pitch8-disc-seed1-views2-wiener1.5 context-pitch8-stretch20-views2-wiener1.5)
+       context-pitch8-disc-views2-wiener1.5 context-pitch8-disc-seed1-views2-wiener1.5 context-pitch8-stretch20-views2-wiener1.5
+       abjones-context-pitch8-remix1 context-pitch8-remix1)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

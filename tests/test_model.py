@@ -49,6 +49,8 @@ def test_impossible_lookahead_or_shift_is_a_clear_error():
         Config(mask_power=0)
     with pytest.raises(SvsError, match="time_stretch"):
         Config(time_stretch=-0.2)
+    with pytest.raises(SvsError, match="remix_probability"):
+        Config(remix_probability=1.5)
 
 
 def test_save_and_load_rebuild_from_config(tmp_path):

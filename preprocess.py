@@ -169,7 +169,8 @@ class BatchSampler:
         if time_stretch < 0:
             raise SvsError(f"time_stretch is a tempo change (0: off; 0.2: 1.2 times faster and slower), "
                            f"got {time_stretch}")
-        # per clip: the original first, then the shifted versions; each (frames, bins) complex64
+        # per clip: the original first, then the shifted versions (vocals: then the stretched ones);
+        # each (frames, bins) complex64
         self.accompaniment: list[list[np.ndarray]] = []
         self.vocals: list[list[np.ndarray]] = []
 

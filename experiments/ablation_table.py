@@ -206,6 +206,7 @@ def inference_views() -> None:
         print(f"| {label(model, scored[alone])} | "
               + " | ".join(cell(scored[key]) if key in scored else "" for key in columns) + " |")
     print()
+
     def mean_change(pairs: list) -> str:
         change = [sum(a["scores"][s]["GNSDR"] - b["scores"][s]["GNSDR"] for a, b in pairs) / len(pairs)
                   for s in ("vocals", "accompaniment")]
@@ -223,6 +224,7 @@ def inference_views() -> None:
                 forward = [pair for pair in pairs if not reversed_direction(pair[0])]
                 line += f" (abjones -> amy {mean_change(reverse)}; amy -> abjones {mean_change(forward)})"
             print(line)
+
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--record"] and len(sys.argv) == 3:

@@ -39,6 +39,7 @@ class Config:
     discriminative_weight: float = 0.0  # gamma of Huang et al.'s discriminative term
     loss_power: float = 1.0          # magnitudes raised to this power in the loss (< 1: compressed)
     normalise_loss: bool = False     # each window's error divided by its sources' energy (quiet = loud)
+    phase_sensitive: bool = False    # targets |S| cos(angle S - angle Y) in [0, |Y|] instead of |S|
     augment: bool = False            # remixing, voice-level and input-level augmentation
     remix_probability: float = 0.5   # with augment: chance that a window's accompaniment comes from another clip
     pitch_shift: float = 0.0         # with augment: vocals also resampled by up to +-this many semitones

@@ -111,6 +111,17 @@ def warp_formants(spectrogram: np.ndarray, factor: float, smoothing_hz: float = 
     return (spectrogram * np.exp(np.clip((warped - envelope) / 2, -limit, limit))).astype(spectrogram.dtype)
 
 
+def phase_sensitive_target(source: np.ndarray, mixture: np.ndarray) -> np.ndarray:
+    """|S| cos(angle S - angle Y), truncated to [0, |Y|]: the part of source S in line with the
+    mixture Y (Erdogan et al. 2015, "Phase-sensitive and recognition-boosted speech separation").
+    A mask times |Y|, heard with the mixture's phase, is closest to S when it hits this, so
+    training on it removes what the mixture's phase cannot carry. The targets of two sources
+    that add up to Y add up to |Y|, truncated or not, so a pair of soft masks can hit both."""
+    magnitude = np.abs(mixture)
+    in_line = np.real(source * np.conj(mixture)) / np.maximum(magnitude, np.finfo(np.float32).tiny)
+    return np.clip(in_line, 0.0, magnitude).astype(np.float32)
+
+
 @dataclass
 class Augmentation:
     """Mixing augmentation for training (Huang et al.'s circular shift, generalised).
@@ -226,10 +237,12 @@ class BatchSampler:
         return versions[int(rng.integers(len(versions)))]
 
     def sample(self, batch_size: int, frames: int, rng: np.random.Generator,
-               augmentation: Augmentation | None = None
+               augmentation: Augmentation | None = None, phase_sensitive: bool = False
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """One batch: (mixture, accompaniment, vocals) magnitudes, each (batch, frames, bins),
-        and the input level, (batch,): the model sees `level * mixture`, targets stay unscaled."""
+        and the input level, (batch,): the model sees `level * mixture`, targets stay unscaled.
+        `phase_sensitive` gives each source's phase-sensitive target instead of its magnitude
+        (`phase_sensitive_target`)."""
         shape = (batch_size, frames, self.num_bins)
         mixture, accompaniment, vocals = (np.empty(shape, np.float32) for _ in range(3))
         level = np.ones(batch_size, np.float32)
@@ -258,5 +271,9 @@ class BatchSampler:
             if augmentation is not None and augmentation.eq_db:
                 v = v * augmentation.equaliser(self.num_bins, rng)
                 a = a * augmentation.equaliser(self.num_bins, rng)
-            mixture[b], accompaniment[b], vocals[b] = np.abs(a + v), np.abs(a), np.abs(v)
+            if phase_sensitive:
+                accompaniment[b], vocals[b] = phase_sensitive_target(a, a + v), phase_sensitive_target(v, a + v)
+            else:
+                accompaniment[b], vocals[b] = np.abs(a), np.abs(v)
+            mixture[b] = np.abs(a + v)
         return mixture, accompaniment, vocals, level

@@ -181,12 +181,13 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
     cpu_mark, wall_mark = time.process_time(), time.time()
     try:
         while step < config.iterations:
-            batch = train_data.sample(config.batch_size, config.frames, rng, augmentation)
+            batch = train_data.sample(config.batch_size, config.frames, rng, augmentation, config.phase_sensitive)
             train_loss = float(train_step(*batch))
             step += 1
             valid_text = ""
             if valid_data is not None and step % config.validate_every == 0:
-                mixture, accompaniment, vocals, _ = valid_data.sample(config.batch_size, config.frames, valid_rng)
+                mixture, accompaniment, vocals, _ = valid_data.sample(config.batch_size, config.frames, valid_rng,
+                                                                      phase_sensitive=config.phase_sensitive)
                 valid_loss = float(valid_step(mixture, accompaniment, vocals))
                 valid_text = f"{valid_loss:.6g}"
                 with writer.as_default():

@@ -82,6 +82,10 @@ declare -A RUNS=(
   [context-pitch8-stretch20]="--recipe context --iterations 3000 --pitch-shift 8 --time-stretch 0.2"
   [abjones-context-pitch8-remix1]="--recipe context --iterations 3000 --pitch-shift 8 --remix-probability 1"
   [context-pitch8-remix1]="--recipe context --iterations 3000 --pitch-shift 8 --remix-probability 1"
+  [abjones-context-pitch8-psa]="--recipe context --iterations 3000 --pitch-shift 8 --phase-sensitive"
+  [context-pitch8-psa]="--recipe context --iterations 3000 --pitch-shift 8 --phase-sensitive"
+  [abjones-context-pitch8-psa-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --phase-sensitive --seed 1"
+  [context-pitch8-psa-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --phase-sensitive --seed 1"
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
@@ -164,6 +168,10 @@ declare -A POST=(
   [context-pitch8-disc-views2-wiener1.5]="context-pitch8-disc --pitch-views -2 2 --mask-power 1.5"
   [context-pitch8-disc-seed1-views2-wiener1.5]="context-pitch8-disc-seed1 --pitch-views -2 2 --mask-power 1.5"
   [context-pitch8-stretch20-views2-wiener1.5]="context-pitch8-stretch20 --pitch-views -2 2 --mask-power 1.5"
+  [abjones-context-pitch8-psa-views2-wiener1.5]="abjones-context-pitch8-psa --pitch-views -2 2 --mask-power 1.5"
+  [context-pitch8-psa-views2-wiener1.5]="context-pitch8-psa --pitch-views -2 2 --mask-power 1.5"
+  [abjones-context-pitch8-psa-seed1-views2-wiener1.5]="abjones-context-pitch8-psa-seed1 --pitch-views -2 2 --mask-power 1.5"
+  [context-pitch8-psa-seed1-views2-wiener1.5]="context-pitch8-psa-seed1 --pitch-views -2 2 --mask-power 1.5"
 )
 ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context-pitch6 context-pitch-eq context-pitch-dropout
        context-pitch-15k context-pitch-frames200 context-pitch-batch32 context-pitch-lookahead6
@@ -216,7 +224,10 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        abjones-context-pitch8-stretch20-seed1 context-pitch8-stretch20
        abjones-context-pitch8-disc-views2-wiener1.5 abjones-context-pitch8-disc-seed1-views2-wiener1.5 abjones-context-pitch8-stretch20-views2-wiener1.5 abjones-context-pitch8-stretch20-seed1-views2-wiener1.5
        context-pitch8-disc-views2-wiener1.5 context-pitch8-disc-seed1-views2-wiener1.5 context-pitch8-stretch20-views2-wiener1.5
-       abjones-context-pitch8-remix1 context-pitch8-remix1)
+       abjones-context-pitch8-remix1 context-pitch8-remix1
+       abjones-context-pitch8-psa context-pitch8-psa abjones-context-pitch8-psa-seed1 context-pitch8-psa-seed1
+       abjones-context-pitch8-psa-views2-wiener1.5 context-pitch8-psa-views2-wiener1.5
+       abjones-context-pitch8-psa-seed1-views2-wiener1.5 context-pitch8-psa-seed1-views2-wiener1.5)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

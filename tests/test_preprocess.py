@@ -4,7 +4,8 @@ import soundfile as sf
 
 from conftest import SAMPLE_RATE, synthetic_sources, write_clip
 from config import Config
-from preprocess import Augmentation, BatchSampler, istft, load_audio, load_mir1k_clip, stft, warp_formants
+from preprocess import (Augmentation, BatchSampler, istft, load_audio, load_mir1k_clip, phase_sensitive_target, stft,
+                        warp_formants)
 from utils import SvsError
 
 
@@ -53,6 +54,31 @@ def test_sampler_shapes_and_augmentation(mir1k):
     mixture, _, _, level = sampler.sample(3, 200, rng, Augmentation(level_db=(-30, -20)))
     assert mixture.shape == (3, 200, 513)
     assert np.all((level > 10 ** (-30 / 20) - 1e-6) & (level < 10 ** (-20 / 20) + 1e-6))
+
+
+def test_phase_sensitive_target_is_the_source_in_line_with_the_mixture():
+    y = np.array([2 + 0j, 1j, 3 + 0j])
+    np.testing.assert_allclose(phase_sensitive_target(np.array([1 + 0j, 0.5j, 1j]), y), [1, 0.5, 0])  # cos 0, cos 0, cos 90
+    np.testing.assert_allclose(phase_sensitive_target(np.array([-1 + 0j, 2j, 5 + 0j]), y), [0, 1, 3])  # truncated
+    rng = np.random.default_rng(0)
+    a, v = (rng.normal(size=(50, 513)) + 1j * rng.normal(size=(50, 513)) for _ in range(2))
+    target_a, target_v = phase_sensitive_target(a, a + v), phase_sensitive_target(v, a + v)
+    assert np.all(target_v >= 0) and np.all(target_v <= np.minimum(np.abs(v), np.abs(a + v)) + 1e-5)
+    assert 0 < np.mean(target_v == 0) < 0.5  # some bins truncated, most not
+    # two sources' targets add up to the mixture's magnitude, truncated or not: a mask pair can hit both
+    np.testing.assert_allclose(target_a + target_v, np.abs(a + v), rtol=1e-5)
+
+
+def test_sampler_phase_sensitive_targets(mir1k):
+    files = sorted((mir1k / "Wavfile").glob("amy_*.wav"))
+    sampler = BatchSampler(files, mixing="0db")
+    for augmentation in (None, Augmentation()):
+        plain = sampler.sample(8, 20, np.random.default_rng(1), augmentation)
+        sensitive = sampler.sample(8, 20, np.random.default_rng(1), augmentation, phase_sensitive=True)
+        np.testing.assert_array_equal(plain[0], sensitive[0])  # the same mixtures
+        np.testing.assert_array_equal(plain[3], sensitive[3])
+        np.testing.assert_allclose(sensitive[1] + sensitive[2], sensitive[0], rtol=1e-4, atol=1e-6)
+        assert np.all(sensitive[2] <= plain[2] * (1 + 1e-5) + 1e-7) and not np.allclose(sensitive[2], plain[2])
 
 
 def test_pitch_shifted_vocal_versions(mir1k):

@@ -135,6 +135,22 @@ def test_ema_saves_the_moving_average_of_the_weights(lists, tmp_path):
         np.testing.assert_allclose(s.numpy(), 0.5 * a + 0.5 * w, rtol=1e-5, atol=1e-7)
 
 
+def test_phase_sensitive_training_samples_phase_sensitive_targets(lists, tmp_path, monkeypatch):
+    seen = []
+    sample = train.BatchSampler.sample
+
+    def recording_sample(self, *args, **kwargs):
+        seen.append(kwargs.get("phase_sensitive", args[3] if len(args) > 3 else False))
+        return sample(self, *args, **kwargs)
+
+    monkeypatch.setattr(train.BatchSampler, "sample", recording_sample)
+    files, valid = read_list(lists / "train.txt"), read_list(lists / "valid.txt")
+    config = recipe_config("context", **TINY, iterations=10, phase_sensitive=True)
+    train.train(config, files, valid, tmp_path / "model", quiet=True)
+    assert len(seen) == 12 and all(seen)  # 10 training batches and 2 validation batches
+    assert load_config(tmp_path / "model").phase_sensitive
+
+
 def test_clip_norm_scales_each_steps_gradients_to_the_global_norm():
     import keras
     with pytest.raises(SvsError, match="clip_norm"):

@@ -101,16 +101,26 @@ def main() -> None:
     print("\n".join(row for _, row in sorted(rows)))
 
 
+def inference_suffix(summary: dict) -> str:
+    """The dev rows' name ending for a summary's pitch views and post-filter ("-views2-wiener1.5"),
+    as experiments/ablation.sh names them; "" for the network alone."""
+    views = sorted({abs(s) for s in summary.get("pitch_views") or []})
+    power = summary.get("mask_power", 1.0)
+    return ((f"-views{''.join(f'{s:g}' for s in views)}" if views else "")
+            + (f"-wiener{power:g}" if power != 1.0 else ""))
+
+
 def ensembles() -> None:
     """One row per statistics/ensembles/*_summary.json: its members' vocals GNSDR (their own rows in
-    statistics/dev) against the ensemble's scores."""
+    statistics/dev, with the same pitch views and post-filter) against the ensemble's scores."""
     rows = []
     for summary_path in sorted((ROOT / "statistics" / "ensembles").glob("*_summary.json")):
         summary = json.loads(summary_path.read_text())
         members = []
         for model_dir in map(Path, summary["model_dir"]):
             run = model_dir.parents[1] if model_dir.parent.name == "snapshots" else model_dir
-            row = run.name.removeprefix("dev-") + (f"-{model_dir.name}" if run != model_dir else "")
+            row = (run.name.removeprefix("dev-") + (f"-{model_dir.name}" if run != model_dir else "")
+                   + inference_suffix(summary))
             member = json.loads((ROOT / "statistics" / "dev" / f"{row}_summary.json").read_text())
             members.append((row, member["scores"]["vocals"]["GNSDR"]))
         gnsdr = [score for _, score in members]

@@ -2,6 +2,7 @@
 # Ensembles of the ablation's runs (issue 4): evaluate.py with --model-dir given once per member, so
 # each clip's vocals mask is the mean of the members' masks; scored on the same unheard singer as
 # the members, into statistics/ensembles/NAME_*. The members must exist (bash experiments/ablation.sh RUN).
+# Flags after " -- " in an entry go to evaluate.py (e.g. pitch views: each view's mask is the members' mean).
 # Usage: bash experiments/ensembles.sh [NAME...]   (default: every ensemble below), then
 #        python experiments/ablation_table.py --ensembles   (the README's ensemble table)
 set -euo pipefail
@@ -12,13 +13,28 @@ declare -A ENSEMBLES=(  # NAME -> members, as runs/dev-MEMBER (abjones-* score a
   [abjones-context-pitch6-x3]="abjones-context-pitch6 abjones-context-pitch6-seed1 abjones-context-pitch6-seed2"
   [context-pitch-x4]="context-pitch-rerun context-pitch-seed1 context-pitch-seed2 context-pitch-seed3"
   [context-pitch-15k-clip5-last3]="context-pitch-15k-clip5/snapshots/step-9000 context-pitch-15k-clip5/snapshots/step-12000 context-pitch-15k-clip5"
+  [abjones-context-pitch8-psa-x2]="abjones-context-pitch8-psa abjones-context-pitch8-psa-seed1"
+  [abjones-context-pitch8-disc-x2]="abjones-context-pitch8-disc abjones-context-pitch8-disc-seed1"
+  [abjones-context-pitch8-stretch20-x2]="abjones-context-pitch8-stretch20 abjones-context-pitch8-stretch20-seed1"
+  [context-pitch8-psa-x2]="context-pitch8-psa context-pitch8-psa-seed1"
+  [abjones-context-pitch8-psa-x2-views2-wiener1.5]="abjones-context-pitch8-psa abjones-context-pitch8-psa-seed1 -- --pitch-views -2 2 --mask-power 1.5"
+  [abjones-context-pitch8-disc-x2-views2-wiener1.5]="abjones-context-pitch8-disc abjones-context-pitch8-disc-seed1 -- --pitch-views -2 2 --mask-power 1.5"
+  [abjones-context-pitch8-stretch20-x2-views2-wiener1.5]="abjones-context-pitch8-stretch20 abjones-context-pitch8-stretch20-seed1 -- --pitch-views -2 2 --mask-power 1.5"
+  [context-pitch8-psa-x2-views2-wiener1.5]="context-pitch8-psa context-pitch8-psa-seed1 -- --pitch-views -2 2 --mask-power 1.5"
 )
-ORDER=(abjones-context-pitch-x3 context-pitch-x4 context-pitch-15k-clip5-last3 abjones-context-pitch6-x3)
+ORDER=(abjones-context-pitch-x3 context-pitch-x4 context-pitch-15k-clip5-last3 abjones-context-pitch6-x3
+       abjones-context-pitch8-psa-x2 abjones-context-pitch8-disc-x2 abjones-context-pitch8-stretch20-x2 context-pitch8-psa-x2
+       abjones-context-pitch8-psa-x2-views2-wiener1.5 abjones-context-pitch8-disc-x2-views2-wiener1.5
+       abjones-context-pitch8-stretch20-x2-views2-wiener1.5 context-pitch8-psa-x2-views2-wiener1.5)
 for name in "${@:-${ORDER[@]}}"; do
-  members=(${ENSEMBLES[$name]})
+  entry=${ENSEMBLES[$name]}
+  members=(${entry%% -- *})
+  extra=()
+  [[ $entry == *" -- "* ]] && extra=(${entry#* -- })
   case ${members[0]} in abjones-*) split=dev-abjones ;; *) split=dev-amy ;; esac
   flags=()
   for member in "${members[@]}"; do flags+=(--model-dir runs/dev-$member); done
-  $PY evaluate.py --list data/$split/valid.txt "${flags[@]}" --output-dir statistics/ensembles --name "$name" --quiet
+  $PY evaluate.py --list data/$split/valid.txt "${flags[@]}" --output-dir statistics/ensembles --name "$name" --quiet \
+    "${extra[@]}"
 done
 $PY experiments/ablation_table.py --ensembles

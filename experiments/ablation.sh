@@ -86,6 +86,9 @@ declare -A RUNS=(
   [context-pitch8-psa]="--recipe context --iterations 3000 --pitch-shift 8 --phase-sensitive"
   [abjones-context-pitch8-psa-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --phase-sensitive --seed 1"
   [context-pitch8-psa-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --phase-sensitive --seed 1"
+  [context-pitch8-seed2]="--recipe context --iterations 3000 --pitch-shift 8 --seed 2"  # third seeds, after the decision
+  [context-pitch8-psa-seed2]="--recipe context --iterations 3000 --pitch-shift 8 --phase-sensitive --seed 2"
+  [abjones-context-pitch8-psa-seed2]="--recipe context --iterations 3000 --pitch-shift 8 --phase-sensitive --seed 2"
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
@@ -227,7 +230,8 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        abjones-context-pitch8-remix1 context-pitch8-remix1
        abjones-context-pitch8-psa context-pitch8-psa abjones-context-pitch8-psa-seed1 context-pitch8-psa-seed1
        abjones-context-pitch8-psa-views2-wiener1.5 context-pitch8-psa-views2-wiener1.5
-       abjones-context-pitch8-psa-seed1-views2-wiener1.5 context-pitch8-psa-seed1-views2-wiener1.5)
+       abjones-context-pitch8-psa-seed1-views2-wiener1.5 context-pitch8-psa-seed1-views2-wiener1.5
+       context-pitch8-seed2 context-pitch8-psa-seed2 abjones-context-pitch8-psa-seed2)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

@@ -89,6 +89,7 @@ declare -A RUNS=(
   [context-pitch8-seed2]="--recipe context --iterations 3000 --pitch-shift 8 --seed 2"  # third seeds, after the decision
   [context-pitch8-psa-seed2]="--recipe context --iterations 3000 --pitch-shift 8 --phase-sensitive --seed 2"
   [abjones-context-pitch8-psa-seed2]="--recipe context --iterations 3000 --pitch-shift 8 --phase-sensitive --seed 2"
+  [context-pitch8-15k-psa]="--recipe context --iterations 15000 --snapshot-every 3000 --pitch-shift 8 --phase-sensitive"  # against context-pitch8-15k
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
@@ -175,6 +176,9 @@ declare -A POST=(
   [context-pitch8-psa-views2-wiener1.5]="context-pitch8-psa --pitch-views -2 2 --mask-power 1.5"
   [abjones-context-pitch8-psa-seed1-views2-wiener1.5]="abjones-context-pitch8-psa-seed1 --pitch-views -2 2 --mask-power 1.5"
   [context-pitch8-psa-seed1-views2-wiener1.5]="context-pitch8-psa-seed1 --pitch-views -2 2 --mask-power 1.5"
+  [context-pitch8-seed2-views2-wiener1.5]="context-pitch8-seed2 --pitch-views -2 2 --mask-power 1.5"
+  [context-pitch8-psa-seed2-views2-wiener1.5]="context-pitch8-psa-seed2 --pitch-views -2 2 --mask-power 1.5"
+  [abjones-context-pitch8-psa-seed2-views2-wiener1.5]="abjones-context-pitch8-psa-seed2 --pitch-views -2 2 --mask-power 1.5"
 )
 ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context-pitch6 context-pitch-eq context-pitch-dropout
        context-pitch-15k context-pitch-frames200 context-pitch-batch32 context-pitch-lookahead6
@@ -231,7 +235,9 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        abjones-context-pitch8-psa context-pitch8-psa abjones-context-pitch8-psa-seed1 context-pitch8-psa-seed1
        abjones-context-pitch8-psa-views2-wiener1.5 context-pitch8-psa-views2-wiener1.5
        abjones-context-pitch8-psa-seed1-views2-wiener1.5 context-pitch8-psa-seed1-views2-wiener1.5
-       context-pitch8-seed2 context-pitch8-psa-seed2 abjones-context-pitch8-psa-seed2)
+       context-pitch8-seed2 context-pitch8-psa-seed2 abjones-context-pitch8-psa-seed2
+       context-pitch8-seed2-views2-wiener1.5 context-pitch8-psa-seed2-views2-wiener1.5
+       abjones-context-pitch8-psa-seed2-views2-wiener1.5 context-pitch8-15k-psa)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

@@ -181,7 +181,8 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
     cpu_mark, wall_mark = time.process_time(), time.time()
     try:
         while step < config.iterations:
-            batch = train_data.sample(config.batch_size, config.frames, rng, augmentation, config.phase_sensitive)
+            batch = train_data.sample(config.batch_size, config.frames, rng, augmentation,
+                                      phase_sensitive=config.phase_sensitive)
             train_loss = float(train_step(*batch))
             step += 1
             valid_text = ""

@@ -58,7 +58,8 @@ def test_sampler_shapes_and_augmentation(mir1k):
 
 def test_phase_sensitive_target_is_the_source_in_line_with_the_mixture():
     y = np.array([2 + 0j, 1j, 3 + 0j])
-    np.testing.assert_allclose(phase_sensitive_target(np.array([1 + 0j, 0.5j, 1j]), y), [1, 0.5, 0])  # cos 0, cos 0, cos 90
+    in_line, at_right_angles = np.array([1 + 0j, 0.5j, 0]), np.array([0, 0, 1j])
+    np.testing.assert_allclose(phase_sensitive_target(in_line + at_right_angles, y), [1, 0.5, 0])
     np.testing.assert_allclose(phase_sensitive_target(np.array([-1 + 0j, 2j, 5 + 0j]), y), [0, 1, 3])  # truncated
     rng = np.random.default_rng(0)
     a, v = (rng.normal(size=(50, 513)) + 1j * rng.normal(size=(50, 513)) for _ in range(2))

@@ -271,9 +271,10 @@ class BatchSampler:
             if augmentation is not None and augmentation.eq_db:
                 v = v * augmentation.equaliser(self.num_bins, rng)
                 a = a * augmentation.equaliser(self.num_bins, rng)
+            y = a + v
+            mixture[b] = np.abs(y)
             if phase_sensitive:
-                accompaniment[b], vocals[b] = phase_sensitive_target(a, a + v), phase_sensitive_target(v, a + v)
+                accompaniment[b], vocals[b] = phase_sensitive_target(a, y), phase_sensitive_target(v, y)
             else:
                 accompaniment[b], vocals[b] = np.abs(a), np.abs(v)
-            mixture[b] = np.abs(a + v)
         return mixture, accompaniment, vocals, level

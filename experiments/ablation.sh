@@ -181,6 +181,7 @@ declare -A POST=(
   [abjones-context-pitch8-psa-seed2-views2-wiener1.5]="abjones-context-pitch8-psa-seed2 --pitch-views -2 2 --mask-power 1.5"
   [context-pitch8-15k-psa-step-3000]="context-pitch8-15k-psa/snapshots/step-3000"  # while the run goes on (its end scores them again)
   [context-pitch8-15k-psa-step-6000]="context-pitch8-15k-psa/snapshots/step-6000"
+  [context-pitch8-15k-psa-step-9000]="context-pitch8-15k-psa/snapshots/step-9000"
 )
 ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context-pitch6 context-pitch-eq context-pitch-dropout
        context-pitch-15k context-pitch-frames200 context-pitch-batch32 context-pitch-lookahead6
@@ -240,7 +241,7 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch8-seed2 context-pitch8-psa-seed2 abjones-context-pitch8-psa-seed2
        context-pitch8-seed2-views2-wiener1.5 context-pitch8-psa-seed2-views2-wiener1.5
        abjones-context-pitch8-psa-seed2-views2-wiener1.5 context-pitch8-15k-psa-step-3000 context-pitch8-15k-psa-step-6000
-       context-pitch8-15k-psa)
+       context-pitch8-15k-psa-step-9000 context-pitch8-15k-psa)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

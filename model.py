@@ -65,16 +65,21 @@ class SeparationRNN(keras.Model):
         self.accompaniment_head = keras.layers.Dense(bins, activation="relu", name="accompaniment_head")
         self.vocals_head = keras.layers.Dense(bins, activation="relu", name="vocals_head")
 
-    def features(self, magnitude):
+    def features(self, magnitude, keep=None):
+        """The network's input; `keep` (batch, bins), training only, multiplies each window's
+        features bin by bin (0 hides a bin: for log features, its training-data mean)."""
         if self.config.features == "log":
-            return (tf.math.log(magnitude + LOG_FLOOR) - self.feature_mean) / self.feature_std
-        return magnitude
+            features = (tf.math.log(magnitude + LOG_FLOOR) - self.feature_mean) / self.feature_std
+        else:
+            features = magnitude
+        return features if keep is None else features * keep[:, None, :]
 
-    def masks(self, magnitude, states=None, training=False, valid=None):
+    def masks(self, magnitude, states=None, training=False, valid=None, keep=None):
         """(batch, frames, bins) -> accompaniment mask, vocals mask (same shape, summing to 1)
         and the final GRU states, a list of (batch, hidden_size). `valid` (batch, frames) marks
-        real frames: padding after them leaves the states as they were at the last real frame."""
-        hidden = self.features(magnitude)
+        real frames: padding after them leaves the states as they were at the last real frame.
+        `keep`: see `features`."""
+        hidden = self.features(magnitude, keep)
         new_states = []
         for i, gru in enumerate(self.grus):
             initial = None if states is None else states[i]
@@ -82,16 +87,16 @@ class SeparationRNN(keras.Model):
             new_states.append(state)
         return (*self._heads(hidden), new_states)
 
-    def training_masks(self, magnitude):
+    def training_masks(self, magnitude, keep=None):
         """`masks(magnitude, training=True)` without the states, computed like `inference_masks`
         (each layer's input projected in one matrix product): the same maths, less time per
         training step on CPU (benchmarks/train_step.py). Keras' own GRU layers are used when
         they have to apply dropout."""
         if self.config.dropout:
-            return self.masks(magnitude, training=True)[:2]
+            return self.masks(magnitude, training=True, keep=keep)[:2]
         batch = tf.shape(magnitude)[0]
         states = [tf.zeros((batch, gru.cell.units), magnitude.dtype) for gru in self.grus]
-        hidden, _ = self._projected_grus(self.features(magnitude), states)
+        hidden, _ = self._projected_grus(self.features(magnitude, keep), states)
         return self._heads(hidden)
 
     def inference_masks(self, magnitude, states, valid):

@@ -134,6 +134,8 @@ class Augmentation:
     dB (three cosines over log frequency), for other voices, instruments and recordings;
     formant_shift: the voice's spectral envelope is moved by up to +-this many semitones with its
     pitch kept (`warp_formants`), for vocal tracts other than the training singers'.
+    frequency_mask: the network does not hear two random bands of up to this many bins of each
+    window (SpecAugment's frequency masking, on its input only: `frequency_keep`).
     The sampler's extra versions of vocals and accompaniments (pitch and formants shifted by
     resampling, or for vocals the pitch alone, `pitch_formants`) are drawn uniformly when augmenting.
     """
@@ -142,6 +144,7 @@ class Augmentation:
     level_db: tuple[float, float] = (-30.0, 6.0)
     eq_db: float = 0.0
     formant_shift: float = 0.0
+    frequency_mask: int = 0
 
     def equaliser(self, num_bins: int, rng: np.random.Generator) -> np.ndarray:
         """A random gain curve, (num_bins,) linear amplitudes, within +-eq_db dB."""
@@ -149,6 +152,20 @@ class Augmentation:
         coefficients = rng.uniform(-1.0, 1.0, 3) * self.eq_db / 3
         gain_db = coefficients @ np.cos(np.pi * np.arange(1, 4)[:, None] * position[None, :])
         return (10 ** (gain_db / 20)).astype(np.float32)
+
+
+    def frequency_keep(self, batch_size: int, num_bins: int, rng: np.random.Generator,
+                       bands: int = 2) -> np.ndarray:
+        """(batch_size, num_bins) float32: 0 in `bands` random bands per window, each of 0 to
+        frequency_mask bins starting anywhere (bands may overlap or reach the top), 1 elsewhere."""
+        keep = np.ones((batch_size, num_bins), np.float32)
+        widths = rng.integers(0, self.frequency_mask + 1, (batch_size, bands))
+        starts = rng.integers(0, num_bins, (batch_size, bands))
+        bins = np.arange(num_bins)
+        for band in range(bands):
+            inside = (bins >= starts[:, band, None]) & (bins < starts[:, band, None] + widths[:, band, None])
+            keep[inside] = 0.0
+        return keep
 
 
 class BatchSampler:

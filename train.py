@@ -39,8 +39,9 @@ def make_optimizer(config: Config):
     # With `ema` the optimizer also keeps a moving average of the weights (Keras' use_ema, updated
     # after every step, the first step copying the weights); `save_trained_model` saves it.
     # With `clip_norm` Keras scales each step's gradients down to that global norm first.
+    # With `weight_decay` wd each step also takes lr * wd of every trainable weight away (AdamW).
     return keras.optimizers.Adam(learning_rate, use_ema=config.ema > 0, ema_momentum=config.ema or 0.99,
-                                 global_clipnorm=config.clip_norm or None)
+                                 global_clipnorm=config.clip_norm or None, weight_decay=config.weight_decay or None)
 
 
 def save_trained_model(model, optimizer, model_dir: Path) -> None:
@@ -61,19 +62,20 @@ def save_trained_model(model, optimizer, model_dir: Path) -> None:
 
 
 def make_train_step(model, optimizer, jit_compile: bool = False, keras_gru: bool = False):
-    """One compiled optimiser step: (mixture, accompaniment, vocals, level) -> loss, with the
-    input level applied to the mixture the network hears (its masks still apply to the mixture).
+    """One compiled optimiser step: (mixture, accompaniment, vocals, level[, keep]) -> loss, with the
+    input level applied to the mixture the network hears (its masks still apply to the mixture)
+    and the features multiplied by `keep` (batch, bins) if given (frequency masking).
     By default the GRUs run as `model.training_masks` without XLA, the fastest of the four
     variants `benchmarks/train_step.py` times; `keras_gru` runs Keras' GRU layers instead."""
     import tensorflow as tf
     config = model.config
 
     @tf.function(jit_compile=jit_compile)
-    def train_step(mixture, accompaniment, vocals, level):
+    def train_step(mixture, accompaniment, vocals, level, keep=None):
         with tf.GradientTape() as tape:
             heard = mixture * level[:, None, None]
-            mask_a, mask_v = (model.masks(heard, training=True)[:2] if keras_gru
-                              else model.training_masks(heard))
+            mask_a, mask_v = (model.masks(heard, training=True, keep=keep)[:2] if keras_gru
+                              else model.training_masks(heard, keep))
             (mask_a, mask_v), (mixture, accompaniment, vocals) = align_lookahead(
                 config.lookahead, (mask_a, mask_v), (mixture, accompaniment, vocals))
             loss = separation_loss(accompaniment, vocals, mask_a * mixture, mask_v * mixture,
@@ -144,7 +146,8 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
         print(f"already at step {step} >= --iterations {config.iterations}: nothing to do")
 
     augmentation = (Augmentation(remix_probability=config.remix_probability, eq_db=config.eq_db,
-                                 formant_shift=config.formant_shift) if config.augment else None)
+                                 formant_shift=config.formant_shift, frequency_mask=config.frequency_mask)
+                    if config.augment else None)
 
     train_step = make_train_step(model, optimizer)
 
@@ -183,6 +186,8 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
         while step < config.iterations:
             batch = train_data.sample(config.batch_size, config.frames, rng, augmentation,
                                       phase_sensitive=config.phase_sensitive)
+            if augmentation is not None and augmentation.frequency_mask:
+                batch = (*batch, augmentation.frequency_keep(config.batch_size, config.num_bins, rng))
             train_loss = float(train_step(*batch))
             step += 1
             valid_text = ""

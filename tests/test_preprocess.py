@@ -161,6 +161,17 @@ def test_equaliser_augmentation_is_smooth_bounded_and_changes_the_balance(mir1k)
     assert not np.allclose(plain[2], equalised[2])
 
 
+def test_frequency_keep_hides_up_to_two_bands_per_window():
+    keep = Augmentation(frequency_mask=30).frequency_keep(400, 513, np.random.default_rng(2))
+    assert keep.shape == (400, 513) and set(np.unique(keep)) == {0.0, 1.0}
+    hidden = (keep == 0).sum(axis=1)
+    assert hidden.max() <= 60 and hidden.max() > 30  # two bands, each of up to 30 bins
+    edges = np.diff(np.pad(keep, ((0, 0), (1, 1)), constant_values=1), axis=1)
+    assert (edges < 0).sum(axis=1).max() <= 2  # at most two runs of hidden bins in a window
+    assert len({row.tobytes() for row in keep}) > 300  # each window its own bands
+    assert (Augmentation().frequency_keep(8, 513, np.random.default_rng(2)) == 1).all()  # 0 bins: off
+
+
 def test_formant_warp_moves_the_envelope_and_keeps_the_pitch():
     time = np.arange(SAMPLE_RATE) / SAMPLE_RATE
     pitch, formant = 200.0, 1000.0  # harmonics of 200 Hz under one formant at 1 kHz

@@ -151,6 +151,49 @@ def test_phase_sensitive_training_samples_phase_sensitive_targets(lists, tmp_pat
     assert load_config(tmp_path / "model").phase_sensitive
 
 
+def test_frequency_mask_training_hides_bands_in_every_training_step(lists, tmp_path, monkeypatch):
+    seen = []
+    make_train_step = train.make_train_step
+
+    def recording_make_train_step(*args, **kwargs):
+        step = make_train_step(*args, **kwargs)
+
+        def recording_step(*batch):
+            seen.append(np.asarray(batch[4]) if len(batch) > 4 else None)
+            return step(*batch)
+        return recording_step
+
+    monkeypatch.setattr(train, "make_train_step", recording_make_train_step)
+    files, valid = read_list(lists / "train.txt"), read_list(lists / "valid.txt")
+    config = recipe_config("context", **TINY, iterations=6, frequency_mask=20)
+    train.train(config, files, valid, tmp_path / "model", quiet=True)
+    assert len(seen) == 6
+    for keep in seen:
+        assert keep.shape == (config.batch_size, 513) and (keep == 0).sum(axis=1).max() <= 40
+    assert any((keep == 0).any() for keep in seen)
+    assert load_config(tmp_path / "model").frequency_mask == 20
+    seen.clear()
+    train.train(recipe_config("context", **TINY, iterations=2), files, valid, tmp_path / "plain", quiet=True)
+    assert seen == [None, None]  # off by default: the network hears every bin
+
+
+def test_weight_decay_takes_lr_times_decay_of_each_weight_every_step():
+    import keras
+    with pytest.raises(SvsError, match="weight_decay"):
+        recipe_config("seed", weight_decay=-0.1)
+
+    def after_zero_gradient_steps(config, steps=3):
+        variable = keras.Variable(np.array([1.0, -2.0], np.float32))
+        optimizer = train.make_optimizer(config)
+        for _ in range(steps):
+            optimizer.apply_gradients([(np.zeros(2, np.float32), variable)])
+        return variable.numpy()
+
+    config = recipe_config("seed", learning_rate=0.01, weight_decay=2.0)
+    np.testing.assert_allclose(after_zero_gradient_steps(config), np.array([1.0, -2.0]) * (1 - 0.02) ** 3, rtol=1e-6)
+    np.testing.assert_allclose(after_zero_gradient_steps(recipe_config("seed")), [1.0, -2.0])  # off by default
+
+
 def test_clip_norm_scales_each_steps_gradients_to_the_global_norm():
     import keras
     with pytest.raises(SvsError, match="clip_norm"):

@@ -94,6 +94,8 @@ declare -A RUNS=(
   [context-pitch8-fmask32]="--recipe context --iterations 3000 --pitch-shift 8 --frequency-mask 32"
   [abjones-context-pitch8-wd0.1]="--recipe context --iterations 3000 --pitch-shift 8 --weight-decay 0.1"
   [context-pitch8-wd0.1]="--recipe context --iterations 3000 --pitch-shift 8 --weight-decay 0.1"
+  [abjones-context-pitch8-wd0.1-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --weight-decay 0.1 --seed 1"
+  [context-pitch8-wd0.1-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --weight-decay 0.1 --seed 1"
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
@@ -246,7 +248,8 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch8-seed2-views2-wiener1.5 context-pitch8-psa-seed2-views2-wiener1.5
        abjones-context-pitch8-psa-seed2-views2-wiener1.5 context-pitch8-15k-psa-step-3000 context-pitch8-15k-psa-step-6000
        context-pitch8-15k-psa-step-9000 context-pitch8-15k-psa
-       abjones-context-pitch8-fmask32 context-pitch8-fmask32 abjones-context-pitch8-wd0.1 context-pitch8-wd0.1)
+       abjones-context-pitch8-fmask32 context-pitch8-fmask32 abjones-context-pitch8-wd0.1 context-pitch8-wd0.1
+       abjones-context-pitch8-wd0.1-seed1 context-pitch8-wd0.1-seed1)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

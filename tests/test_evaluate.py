@@ -44,3 +44,25 @@ def test_empty_list_is_a_clear_error(tmp_path, capsys):
     (tmp_path / "test.txt").write_text("")
     assert evaluate.main(["--list", str(tmp_path / "test.txt")]) == 1
     assert "empty" in capsys.readouterr().err
+
+
+def test_time_reversed_view_averages_the_forward_and_the_turned_round_backward_separation():
+    import importlib.util
+
+    from conftest import ROOT
+    spec = importlib.util.spec_from_file_location("time_reversed_view",
+                                                  ROOT / "experiments" / "time_reversed_view.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    class Ramp:  # keeps more of the input the later it comes: a separator that knows which way time runs
+        config, backend, mask_power, input_gain_db = None, "test", 1.0, 0.0
+
+        def separate(self, waveform, sample_rate):
+            vocals = waveform * np.linspace(0, 1, waveform.shape[-1], dtype=np.float32)
+            return {"vocals": vocals, "accompaniment": waveform - vocals}
+
+    waveform = np.random.default_rng(0).standard_normal((2, 1000)).astype(np.float32)
+    stems = module.TimeReversedView(Ramp()).separate(waveform, 16000)
+    np.testing.assert_allclose(stems["vocals"], waveform * 0.5, rtol=1e-5, atol=1e-6)  # (t + (1 - t)) / 2
+    np.testing.assert_allclose(stems["vocals"] + stems["accompaniment"], waveform, atol=1e-6)

@@ -96,6 +96,7 @@ declare -A RUNS=(
   [context-pitch8-wd0.1]="--recipe context --iterations 3000 --pitch-shift 8 --weight-decay 0.1"
   [abjones-context-pitch8-wd0.1-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --weight-decay 0.1 --seed 1"
   [context-pitch8-wd0.1-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --weight-decay 0.1 --seed 1"
+  [context-pitch8-15k-wd0.1]="--recipe context --iterations 15000 --snapshot-every 3000 --pitch-shift 8 --weight-decay 0.1"  # against context-pitch8-15k
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
@@ -188,6 +189,12 @@ declare -A POST=(
   [context-pitch8-15k-psa-step-3000]="context-pitch8-15k-psa/snapshots/step-3000"  # while the run goes on (its end scores them again)
   [context-pitch8-15k-psa-step-6000]="context-pitch8-15k-psa/snapshots/step-6000"
   [context-pitch8-15k-psa-step-9000]="context-pitch8-15k-psa/snapshots/step-9000"
+  [abjones-context-pitch8-wd0.1-views2-wiener1.5]="abjones-context-pitch8-wd0.1 --pitch-views -2 2 --mask-power 1.5"
+  [context-pitch8-wd0.1-views2-wiener1.5]="context-pitch8-wd0.1 --pitch-views -2 2 --mask-power 1.5"
+  [abjones-context-pitch8-wd0.1-seed1-views2-wiener1.5]="abjones-context-pitch8-wd0.1-seed1 --pitch-views -2 2 --mask-power 1.5"
+  [context-pitch8-wd0.1-seed1-views2-wiener1.5]="context-pitch8-wd0.1-seed1 --pitch-views -2 2 --mask-power 1.5"
+  [context-pitch8-15k-wd0.1-step-3000]="context-pitch8-15k-wd0.1/snapshots/step-3000"  # while the run goes on
+  [context-pitch8-15k-wd0.1-step-6000]="context-pitch8-15k-wd0.1/snapshots/step-6000"
 )
 ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context-pitch6 context-pitch-eq context-pitch-dropout
        context-pitch-15k context-pitch-frames200 context-pitch-batch32 context-pitch-lookahead6
@@ -249,7 +256,10 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        abjones-context-pitch8-psa-seed2-views2-wiener1.5 context-pitch8-15k-psa-step-3000 context-pitch8-15k-psa-step-6000
        context-pitch8-15k-psa-step-9000 context-pitch8-15k-psa
        abjones-context-pitch8-fmask32 context-pitch8-fmask32 abjones-context-pitch8-wd0.1 context-pitch8-wd0.1
-       abjones-context-pitch8-wd0.1-seed1 context-pitch8-wd0.1-seed1)
+       abjones-context-pitch8-wd0.1-seed1 context-pitch8-wd0.1-seed1
+       abjones-context-pitch8-wd0.1-views2-wiener1.5 context-pitch8-wd0.1-views2-wiener1.5
+       abjones-context-pitch8-wd0.1-seed1-views2-wiener1.5 context-pitch8-wd0.1-seed1-views2-wiener1.5
+       context-pitch8-15k-wd0.1 context-pitch8-15k-wd0.1-step-3000 context-pitch8-15k-wd0.1-step-6000)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

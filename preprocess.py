@@ -153,7 +153,6 @@ class Augmentation:
         gain_db = coefficients @ np.cos(np.pi * np.arange(1, 4)[:, None] * position[None, :])
         return (10 ** (gain_db / 20)).astype(np.float32)
 
-
     def frequency_keep(self, batch_size: int, num_bins: int, rng: np.random.Generator,
                        bands: int = 2) -> np.ndarray:
         """(batch_size, num_bins) float32: 0 in `bands` random bands per window, each of 0 to

@@ -6,6 +6,7 @@ python experiments/ablation_table.py --record NAME   # write statistics/dev/NAME
 python experiments/ablation_table.py --ensembles     # the ensembles' table (experiments/ensembles.sh)
 python experiments/ablation_table.py --shipped       # the shipped model's (and earlier ones') valid-list scores
 python experiments/ablation_table.py --views         # pitch views and post-filters against each model alone
+python experiments/ablation_table.py --per-clip      # the best setting per clip (an oracle) against the best fixed one
 """
 from __future__ import annotations
 
@@ -169,35 +170,86 @@ def shipped() -> None:
     print("\n".join(row for _, row in sorted(rows)))
 
 
-def inference_views() -> None:
-    """The README's pitch-views table: every model with a pitch-views row in statistics/dev, its
-    scores alone (its own row) and with each inference setting (its POST rows in ablation.sh), then
-    each setting's mean change (vocals / accompaniment GNSDR; per direction too, where it has both)
-    over the network alone and over the recipe's default setting."""
+ALONE = ((), 1.0)  # a scores summary's inference setting (pitch views, mask power) when it has neither
+
+
+def setting(summary: dict) -> tuple:
+    """A scores summary's inference setting: (pitch views, mask power)."""
+    return tuple(summary.get("pitch_views", [])), summary.get("mask_power", 1.0)
+
+
+def default_setting() -> tuple:
+    """The inference setting that the recipe writes into a model's config.json."""
     from config import RECIPES
 
-    def setting(summary: dict) -> tuple:
-        return tuple(summary.get("pitch_views", [])), summary.get("mask_power", 1.0)
+    shift = RECIPES[BASE_RECIPE]["view_shift"]
+    return (-shift, shift), RECIPES[BASE_RECIPE]["mask_power"]
 
-    alone = ((), 1.0)
 
-    def heading(views: tuple, power: float) -> str:
-        parts = ([f"views {views_text(views)}"] if views else []) + ([f"post-filter {power:g}"] if power != 1 else [])
-        return ", ".join(parts) or "network alone"
-
-    default = ((-RECIPES[BASE_RECIPE]["view_shift"], RECIPES[BASE_RECIPE]["view_shift"]),
-               RECIPES[BASE_RECIPE]["mask_power"])
+def models_with_views() -> dict[str, dict]:
+    """{model: {setting: scores summary}} for every dev model scored alone and with pitch views
+    (the input-level rows left out); each summary also gets "path", its file."""
     models: dict[str, dict] = {}
     for summary_path in (ROOT / "statistics" / "dev").glob("*_summary.json"):
         summary = json.loads(summary_path.read_text())
         if summary.get("gain_db", 0.0) + summary.get("input_gain_db", 0.0):
             continue  # the input-level rows (as the main table marks them)
         model = Path(summary["model_dir"]).name.removeprefix("dev-")
-        models.setdefault(model, {})[setting(summary)] = summary
+        models.setdefault(model, {})[setting(summary)] = {**summary, "path": summary_path}
     models = {model: scored for model, scored in models.items()
-              if alone in scored and any(views for views, _ in scored)}
+              if ALONE in scored and any(views for views, _ in scored)}
     if not models:
         sys.exit("no pitch-views rows in statistics/dev yet: run their POST entries in experiments/ablation.sh")
+    return models
+
+
+def per_clip_choice() -> None:
+    """How much choosing the inference setting clip by clip could add, at best: for every model with at
+    least three settings scored, the vocals GNSDR of the best fixed setting against that of an oracle
+    that picks, for each clip, the setting with the highest vocals NSDR (from the *_clips.csv files)."""
+    import csv
+
+    def vocals_nsdr(summary: dict) -> dict[str, tuple[float, float]]:
+        clips = Path(str(summary["path"]).removesuffix("_summary.json") + "_clips.csv")
+        with open(clips, newline="") as handle:
+            return {row["clip"]: (float(row["seconds"]), float(row["vocals_nsdr"]))
+                    for row in csv.DictReader(handle)}
+
+    default = default_setting()
+    print(f"| model | settings | network alone | {heading(*default)} (the default) | best fixed setting "
+          "| best setting per clip (oracle) |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for model, scored in sorted(models_with_views().items()):
+        if len(scored) < 3:
+            continue
+        per_setting = {key: vocals_nsdr(summary) for key, summary in scored.items()}
+        clips = sorted(per_setting[ALONE])
+        seconds = [per_setting[ALONE][clip][0] for clip in clips]
+
+        def gnsdr(values: list[float]) -> float:
+            return sum(s * v for s, v in zip(seconds, values)) / sum(seconds)
+
+        fixed = {key: gnsdr([nsdr[clip][1] for clip in clips]) for key, nsdr in per_setting.items()}
+        best = max(fixed, key=fixed.get)
+        oracle = gnsdr([max(nsdr[clip][1] for nsdr in per_setting.values()) for clip in clips])
+        shipped = f"{fixed[default]:.2f}" if default in fixed else ""
+        print(f"| `{model}` | {len(scored)} | {fixed[ALONE]:.2f} | {shipped} | {fixed[best]:.2f} ({heading(*best)}) "
+              f"| {oracle:.2f} ({oracle - fixed[best]:+.2f}) |")
+
+
+def heading(views: tuple, power: float) -> str:
+    """An inference setting as the tables name it: "views -2 +2, post-filter 1.5"."""
+    parts = ([f"views {views_text(views)}"] if views else []) + ([f"post-filter {power:g}"] if power != 1 else [])
+    return ", ".join(parts) or "network alone"
+
+
+def inference_views() -> None:
+    """The README's pitch-views table: every model with a pitch-views row in statistics/dev, its
+    scores alone (its own row) and with each inference setting (its POST rows in ablation.sh), then
+    each setting's mean change (vocals / accompaniment GNSDR; per direction too, where it has both)
+    over the network alone and over the recipe's default setting."""
+    alone, default = ALONE, default_setting()
+    models = models_with_views()
     columns = sorted({key for scored in models.values() for key in scored},
                      key=lambda key: (key != alone, key[1], bool(key[0]), len(key[0]), max(key[0], default=0)))
 
@@ -245,7 +297,10 @@ if __name__ == "__main__":
         shipped()
     elif sys.argv[1:] == ["--views"]:
         inference_views()
+    elif sys.argv[1:] == ["--per-clip"]:
+        per_clip_choice()
     elif len(sys.argv) > 1:
-        sys.exit("usage: python experiments/ablation_table.py [--record NAME | --ensembles | --shipped | --views]")
+        sys.exit("usage: python experiments/ablation_table.py "
+                 "[--record NAME | --ensembles | --shipped | --views | --per-clip]")
     else:
         main()

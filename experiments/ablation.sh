@@ -200,15 +200,7 @@ declare -A POST=(
   [context-pitch8-15k-wd0.1-step-9000]="context-pitch8-15k-wd0.1/snapshots/step-9000"
   [context-pitch8-15k-wd0.1-step-12000]="context-pitch8-15k-wd0.1/snapshots/step-12000"
   [context-pitch8-15k-wd0.1-views2-wiener1.5]="context-pitch8-15k-wd0.1 --pitch-views -2 2 --mask-power 1.5"
-  [context-pitch8-15k-seed1-step-3000]="context-pitch8-15k-seed1/snapshots/step-3000"  # while the run goes on
-  [context-pitch8-15k-seed1-step-6000]="context-pitch8-15k-seed1/snapshots/step-6000"
-  [context-pitch8-15k-seed1-step-9000]="context-pitch8-15k-seed1/snapshots/step-9000"
-  [context-pitch8-15k-seed1-step-12000]="context-pitch8-15k-seed1/snapshots/step-12000"
   [context-pitch8-15k-seed1-views2-wiener1.5]="context-pitch8-15k-seed1 --pitch-views -2 2 --mask-power 1.5"
-  [context-pitch8-15k-clip5-step-3000]="context-pitch8-15k-clip5/snapshots/step-3000"  # while the run goes on
-  [context-pitch8-15k-clip5-step-6000]="context-pitch8-15k-clip5/snapshots/step-6000"
-  [context-pitch8-15k-clip5-step-9000]="context-pitch8-15k-clip5/snapshots/step-9000"
-  [context-pitch8-15k-clip5-step-12000]="context-pitch8-15k-clip5/snapshots/step-12000"
   [context-pitch8-15k-clip5-views2-wiener1.5]="context-pitch8-15k-clip5 --pitch-views -2 2 --mask-power 1.5"
 )
 ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context-pitch6 context-pitch-eq context-pitch-dropout
@@ -277,9 +269,6 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch8-15k-wd0.1 context-pitch8-15k-wd0.1-step-3000 context-pitch8-15k-wd0.1-step-6000
        context-pitch8-15k-wd0.1-step-9000 context-pitch8-15k-wd0.1-step-12000 context-pitch8-15k-wd0.1-views2-wiener1.5
        context-pitch8-15k-seed1 context-pitch8-15k-clip5
-       context-pitch8-15k-seed1-step-3000 context-pitch8-15k-seed1-step-6000 context-pitch8-15k-seed1-step-9000
-       context-pitch8-15k-seed1-step-12000 context-pitch8-15k-clip5-step-3000 context-pitch8-15k-clip5-step-6000
-       context-pitch8-15k-clip5-step-9000 context-pitch8-15k-clip5-step-12000
        context-pitch8-15k-seed1-views2-wiener1.5 context-pitch8-15k-clip5-views2-wiener1.5)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac

@@ -232,8 +232,8 @@ def per_clip_choice() -> None:
         fixed = {key: gnsdr([nsdr[clip][1] for clip in clips]) for key, nsdr in per_setting.items()}
         best = max(fixed, key=fixed.get)
         oracle = gnsdr([max(nsdr[clip][1] for nsdr in per_setting.values()) for clip in clips])
-        shipped = f"{fixed[default]:.2f}" if default in fixed else ""
-        print(f"| `{model}` | {len(scored)} | {fixed[ALONE]:.2f} | {shipped} | {fixed[best]:.2f} ({heading(*best)}) "
+        at_default = f"{fixed[default]:.2f}" if default in fixed else ""
+        print(f"| `{model}` | {len(scored)} | {fixed[ALONE]:.2f} | {at_default} | {fixed[best]:.2f} ({heading(*best)}) "
               f"| {oracle:.2f} ({oracle - fixed[best]:+.2f}) |")
 
 

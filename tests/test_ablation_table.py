@@ -33,4 +33,4 @@ def test_per_clip_oracle_takes_each_clips_best_setting_and_weighs_clips_by_lengt
     row = capsys.readouterr().out.strip().splitlines()[-1]
     # clips of 1 and 3 s: views -2 +2 (the default) (8 + 3 * 5) / 4 = 5.75 beats views -4 +4's (2 + 3 * 6) / 4 = 5,
     # and the oracle takes 8 from the one and 6 from the other: (8 + 3 * 6) / 4 = 6.5
-    assert row == ("| `run` | 3 | 4.00 | 5.75 | 5.75 (views -2 +2, post-filter 1.5) | 6.50 (+0.75) |")
+    assert row == "| `run` | 3 | 4.00 | 5.75 | 5.75 (views -2 +2, post-filter 1.5) | 6.50 (+0.75) |"

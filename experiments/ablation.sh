@@ -99,6 +99,8 @@ declare -A RUNS=(
   [context-pitch8-15k-wd0.1]="--recipe context --iterations 15000 --snapshot-every 3000 --pitch-shift 8 --weight-decay 0.1"  # against context-pitch8-15k
   [context-pitch8-15k-seed1]="--recipe context --iterations 15000 --snapshot-every 3000 --pitch-shift 8 --seed 1"  # run-to-run spread at full length
   [context-pitch8-15k-clip5]="--recipe context --iterations 15000 --snapshot-every 3000 --pitch-shift 8 --clip-norm 5"  # against context-pitch8-15k
+  [abjones-context-pitch8-frames200]="--recipe context --iterations 3000 --pitch-shift 8 --frames 200 --batch-size 8"  # from abjones, the steadier direction
+  [abjones-context-pitch8-lr5e-4]="--recipe context --iterations 3000 --pitch-shift 8 --learning-rate 5e-4"
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
@@ -272,7 +274,8 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch8-15k-wd0.1-step-9000 context-pitch8-15k-wd0.1-step-12000 context-pitch8-15k-wd0.1-views2-wiener1.5
        context-pitch8-15k-seed1 context-pitch8-15k-clip5
        context-pitch8-15k-seed1-views2-wiener1.5 context-pitch8-15k-clip5-views2-wiener1.5
-       context-pitch8-15k-seed1-views4-wiener1.5 context-pitch8-15k-seed1-views24-wiener1.5)
+       context-pitch8-15k-seed1-views4-wiener1.5 context-pitch8-15k-seed1-views24-wiener1.5
+       abjones-context-pitch8-frames200 abjones-context-pitch8-lr5e-4)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

@@ -17,6 +17,16 @@ os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 SAMPLE_RATE = 16000
 
 
+def experiment(name: str):
+    """experiments/NAME.py as a module (that folder is scripts, not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "experiments" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def synthetic_sources(seconds: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """(accompaniment, vocals): a noisy chord against a vibrato tone that comes and goes."""
     rng = np.random.default_rng(seed)

@@ -1,18 +1,9 @@
 """experiments/ablation_table.py on a made-up statistics/dev folder."""
 from __future__ import annotations
 
-import importlib.util
 import json
 
-from conftest import ROOT
-
-
-def load_ablation_table(root):
-    spec = importlib.util.spec_from_file_location("ablation_table", ROOT / "experiments" / "ablation_table.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.ROOT = root
-    return module
+from conftest import experiment
 
 
 def write_scores(folder, name, views, power, vocals_nsdr):
@@ -29,7 +20,9 @@ def test_per_clip_oracle_takes_each_clips_best_setting_and_weighs_clips_by_lengt
     write_scores(folder, "run", [], 1.0, (4.0, 4.0))
     write_scores(folder, "run-views2-wiener1.5", [-2.0, 2.0], 1.5, (8.0, 5.0))  # best on the short clip
     write_scores(folder, "run-views4-wiener1.5", [-4.0, 4.0], 1.5, (2.0, 6.0))  # best on the long one
-    load_ablation_table(tmp_path).per_clip_choice()
+    ablation_table = experiment("ablation_table")
+    ablation_table.ROOT = tmp_path
+    ablation_table.per_clip_choice()
     row = capsys.readouterr().out.strip().splitlines()[-1]
     # clips of 1 and 3 s: views -2 +2 (the default) (8 + 3 * 5) / 4 = 5.75 beats views -4 +4's (2 + 3 * 6) / 4 = 5,
     # and the oracle takes 8 from the one and 6 from the other: (8 + 3 * 6) / 4 = 6.5

@@ -47,13 +47,8 @@ def test_empty_list_is_a_clear_error(tmp_path, capsys):
 
 
 def test_time_reversed_view_averages_the_forward_and_the_turned_round_backward_separation():
-    import importlib.util
-
-    from conftest import ROOT
-    spec = importlib.util.spec_from_file_location("time_reversed_view",
-                                                  ROOT / "experiments" / "time_reversed_view.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    from conftest import experiment
+    module = experiment("time_reversed_view")
 
     class Ramp:  # keeps more of the input the later it comes: a separator that knows which way time runs
         config, backend, mask_power, input_gain_db = None, "test", 1.0, 0.0

@@ -101,6 +101,8 @@ declare -A RUNS=(
   [context-pitch8-15k-clip5]="--recipe context --iterations 15000 --snapshot-every 3000 --pitch-shift 8 --clip-norm 5"  # against context-pitch8-15k
   [abjones-context-pitch8-frames200]="--recipe context --iterations 3000 --pitch-shift 8 --frames 200 --batch-size 8"  # from abjones, the steadier direction
   [abjones-context-pitch8-lr5e-4]="--recipe context --iterations 3000 --pitch-shift 8 --learning-rate 5e-4"
+  [abjones-context-pitch8-accshift4]="--recipe context --iterations 3000 --pitch-shift 8 --accompaniment-shift 4"  # abjones' few songs, more keys
+  [abjones-context-pitch8-accshift4-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --accompaniment-shift 4 --seed 1"
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
@@ -275,7 +277,8 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch8-15k-seed1 context-pitch8-15k-clip5
        context-pitch8-15k-seed1-views2-wiener1.5 context-pitch8-15k-clip5-views2-wiener1.5
        context-pitch8-15k-seed1-views4-wiener1.5 context-pitch8-15k-seed1-views24-wiener1.5
-       abjones-context-pitch8-frames200 abjones-context-pitch8-lr5e-4)
+       abjones-context-pitch8-frames200 abjones-context-pitch8-lr5e-4
+       abjones-context-pitch8-accshift4 abjones-context-pitch8-accshift4-seed1)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

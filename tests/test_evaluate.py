@@ -61,3 +61,26 @@ def test_time_reversed_view_averages_the_forward_and_the_turned_round_backward_s
     stems = module.TimeReversedView(Ramp()).separate(waveform, 16000)
     np.testing.assert_allclose(stems["vocals"], waveform * 0.5, rtol=1e-5, atol=1e-6)  # (t + (1 - t)) / 2
     np.testing.assert_allclose(stems["vocals"] + stems["accompaniment"], waveform, atol=1e-6)
+
+
+def test_phase_iterations_start_from_plain_masking_and_bring_the_vocals_nearer_their_magnitudes():
+    import librosa
+
+    from conftest import experiment
+    module = experiment("phase_iterations")
+    accompaniment, vocals = synthetic_sources(1.0, 1)
+    mixture = accompaniment + vocals
+
+    def stft(signal):
+        return librosa.stft(signal, n_fft=512, hop_length=128)
+
+    mask = np.abs(stft(vocals)) / (np.abs(stft(vocals)) + np.abs(stft(accompaniment)) + 1e-8)
+    plain = module.misi(mixture, mask, 512, 128, 0)
+    np.testing.assert_allclose(plain, librosa.istft(mask * stft(mixture), hop_length=128, length=len(mixture)),
+                               atol=1e-6)
+
+    def distance(estimate):  # how far the estimate's magnitudes are from the masked ones MISI keeps
+        return np.linalg.norm(np.abs(stft(estimate)) - mask * np.abs(stft(mixture)))
+
+    distances = [distance(module.misi(mixture, mask, 512, 128, n)) for n in (0, 1, 10)]
+    assert distances[0] > distances[1] > distances[2] and distances[2] < 0.9 * distances[0]

@@ -103,6 +103,8 @@ declare -A RUNS=(
   [abjones-context-pitch8-lr5e-4]="--recipe context --iterations 3000 --pitch-shift 8 --learning-rate 5e-4"
   [abjones-context-pitch8-accshift4]="--recipe context --iterations 3000 --pitch-shift 8 --accompaniment-shift 4"  # abjones' few songs, more keys
   [abjones-context-pitch8-accshift4-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --accompaniment-shift 4 --seed 1"
+  [context-pitch8-15k-seed2]="--recipe context --iterations 15000 --snapshot-every 3000 --pitch-shift 8 --seed 2"  # four seeds at full length
+  [context-pitch8-15k-seed3]="--recipe context --iterations 15000 --snapshot-every 3000 --pitch-shift 8 --seed 3"
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
@@ -204,6 +206,8 @@ declare -A POST=(
   [context-pitch8-15k-wd0.1-step-9000]="context-pitch8-15k-wd0.1/snapshots/step-9000"
   [context-pitch8-15k-wd0.1-step-12000]="context-pitch8-15k-wd0.1/snapshots/step-12000"
   [context-pitch8-15k-wd0.1-views2-wiener1.5]="context-pitch8-15k-wd0.1 --pitch-views -2 2 --mask-power 1.5"
+  [context-pitch8-15k-seed2-views2-wiener1.5]="context-pitch8-15k-seed2 --pitch-views -2 2 --mask-power 1.5"
+  [context-pitch8-15k-seed3-views2-wiener1.5]="context-pitch8-15k-seed3 --pitch-views -2 2 --mask-power 1.5"
   [context-pitch8-15k-seed1-views2-wiener1.5]="context-pitch8-15k-seed1 --pitch-views -2 2 --mask-power 1.5"
   [context-pitch8-15k-clip5-views2-wiener1.5]="context-pitch8-15k-clip5 --pitch-views -2 2 --mask-power 1.5"
   [context-pitch8-15k-seed1-views4-wiener1.5]="context-pitch8-15k-seed1 --pitch-views -4 4 --mask-power 1.5"  # wider views, second seed
@@ -278,7 +282,9 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch8-15k-seed1-views2-wiener1.5 context-pitch8-15k-clip5-views2-wiener1.5
        context-pitch8-15k-seed1-views4-wiener1.5 context-pitch8-15k-seed1-views24-wiener1.5
        abjones-context-pitch8-frames200 abjones-context-pitch8-lr5e-4
-       abjones-context-pitch8-accshift4 abjones-context-pitch8-accshift4-seed1)
+       abjones-context-pitch8-accshift4 abjones-context-pitch8-accshift4-seed1
+       context-pitch8-15k-seed2 context-pitch8-15k-seed3
+       context-pitch8-15k-seed2-views2-wiener1.5 context-pitch8-15k-seed3-views2-wiener1.5)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

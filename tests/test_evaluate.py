@@ -84,3 +84,21 @@ def test_phase_iterations_start_from_plain_masking_and_bring_the_vocals_nearer_t
 
     distances = [distance(module.misi(mixture, mask, 512, 128, n)) for n in (0, 1, 10)]
     assert distances[0] > distances[1] > distances[2] and distances[2] < 0.9 * distances[0]
+
+
+def test_tempo_views_read_each_mask_back_onto_the_clips_frames():
+    from conftest import experiment
+    from separator import post_filter
+    module = experiment("tempo_views")
+
+    class FrameByFrame:  # a mask linear in each frame alone: on a linear ramp, a tempo view changes nothing
+        config, backend, input_gain_db = None, "test", 0.0
+
+        def vocals_mask(self, magnitude, states=None):
+            return magnitude / 16, states
+
+    ramp = np.linspace(0, 3, 50, dtype=np.float32)[:, None] * np.arange(1, 5, dtype=np.float32)  # linear in time
+    views = module.TempoViews(FrameByFrame(), (0.8, 1.3), mask_power=1.5)
+    assert views.rates == [0.8, 1.0, 1.3]
+    assert module.resample_frames(ramp, 20).shape == (20, 4)
+    np.testing.assert_allclose(views.vocals_mask(ramp), post_filter(ramp / 16, 1.5), atol=1e-5)

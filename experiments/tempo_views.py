@@ -1,0 +1,87 @@
+"""Do tempo views help, as pitch views do? evaluate.py with the network also hearing each clip faster and slower.
+
+    python experiments/tempo_views.py --tempo-views 0.85 1.15 --list data/dev-amy/valid.txt \
+        --model-dir runs/dev-NAME --output-dir statistics/tempo --name NAME-tempo15 [other evaluate.py flags]
+
+Each tempo view is the clip's magnitude spectrogram read at another frame rate (linear
+interpolation in time, pitch untouched: rate 1.15 has 1/1.15 as many frames); its vocals mask
+is read back onto the clip's frames. The vocals mask is the mean over the clip as it is and
+every tempo view, each of them with the separator's own pitch views (their masks averaged
+before any post-filter), and `--mask-power` post-filters that mean once. Whole clips at the
+model's rate, mono only (MIR-1K's dev clips); main.py streams and has no such option.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import evaluate  # noqa: E402
+import separator  # noqa: E402
+from utils import SvsError  # noqa: E402
+
+
+def resample_frames(spectra: np.ndarray, frames: int) -> np.ndarray:
+    """(T, bins) read at `frames` evenly spaced positions from the first frame to the last."""
+    positions = np.linspace(0, len(spectra) - 1, frames)
+    low = np.floor(positions).astype(int)
+    high = np.minimum(low + 1, len(spectra) - 1)
+    weight = (positions - low)[:, None].astype(np.float32)
+    return (1 - weight) * spectra[low] + weight * spectra[high]
+
+
+class TempoViews(separator._MaskSeparator):
+    """A separator whose vocals mask is the mean over tempo views of the clip (whole clips, mono)."""
+
+    def __init__(self, inner: separator._MaskSeparator, rates, mask_power: float):
+        self.inner, self.rates, self.mask_power = inner, sorted({1.0, *map(float, rates)}), mask_power
+        self.config, self.backend = inner.config, inner.backend
+        self.input_gain_db, self.semitones = inner.input_gain_db, getattr(inner, "semitones", [])
+
+    def vocals_mask(self, magnitude: np.ndarray) -> np.ndarray:
+        masks = []
+        for rate in self.rates:
+            frames = max(2, round(len(magnitude) / rate))
+            view = magnitude if rate == 1 else np.ascontiguousarray(resample_frames(magnitude, frames))
+            mask, _ = self.inner.vocals_mask(view)
+            masks.append(mask if rate == 1 else resample_frames(mask, len(magnitude)))
+        return separator.post_filter(np.mean(masks, axis=0, dtype=np.float32), self.mask_power)
+
+    def separate(self, waveform: np.ndarray, sample_rate: int) -> dict[str, np.ndarray]:
+        config = self.config
+        if waveform.ndim != 1 or sample_rate != config.sample_rate:
+            raise SvsError(f"tempo views take mono audio at {config.sample_rate} Hz")
+        import librosa
+
+        waveform = np.asarray(waveform, np.float32)
+        spectrum = librosa.stft(waveform, n_fft=config.n_fft, hop_length=config.hop_length)
+        mask = self.vocals_mask(np.ascontiguousarray(np.abs(spectrum).T))
+        vocals = librosa.istft(mask.T * spectrum, hop_length=config.hop_length, length=len(waveform))
+        return {"vocals": vocals.astype(np.float32), "accompaniment": waveform - vocals}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--tempo-views" not in argv:
+        raise SystemExit("usage: tempo_views.py --tempo-views RATE ... [evaluate.py flags]")
+    at = argv.index("--tempo-views")
+    end = at + 1
+    while end < len(argv) and not argv[end].startswith("--"):
+        end += 1
+    rates = [float(r) for r in argv[at + 1:end]]
+    del argv[at:end]
+    load = separator.load_separator
+
+    def load_tempo_views(*args, mask_power=None, **kwargs):
+        inner = load(*args, mask_power=1.0, **kwargs)  # the pitch views' mean, not yet post-filtered
+        return TempoViews(inner, rates, inner.config.mask_power if mask_power is None else mask_power)
+
+    separator.load_separator = load_tempo_views
+    return evaluate.main(argv)
+
+
+if __name__ == "__main__":  # evaluate.py scores in spawned processes, which import this file
+    sys.exit(main())

@@ -4,7 +4,8 @@
         --model-dir runs/dev-NAME --output-dir statistics/phase --name NAME-misiN [other evaluate.py flags]
 
 Soft masking gives each source the mixture's phase. MISI (multiple input spectrogram
-inversion; Gunawardana and Radhakrishnan 2005, Gunawardana et al.) keeps each source's
+inversion; Gunawan and Sen 2010, "Iterative phase estimation for the synthesis of separated
+sources from single-channel mixtures") keeps each source's
 masked magnitude and re-estimates its phase: each iteration shares the mixture's residual
 equally between the two sources, takes each source's STFT phase, and inverts its masked
 magnitude with that phase. `--misi 0` is plain masking through the same STFT here, the

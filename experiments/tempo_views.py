@@ -1,7 +1,7 @@
 """Do tempo views help, as pitch views do? evaluate.py with the network also hearing each clip faster and slower.
 
     python experiments/tempo_views.py --tempo-views 0.85 1.15 --list data/dev-amy/valid.txt \
-        --model-dir runs/dev-NAME --output-dir statistics/tempo --name NAME-tempo15 [other evaluate.py flags]
+        --model-dir runs/dev-NAME --output-dir statistics/tempo --name NAME-tempo085115 [other evaluate.py flags]
 
 Each tempo view is the clip's magnitude spectrogram read at another frame rate (linear
 interpolation in time, pitch untouched: rate 1.15 has 1/1.15 as many frames); its vocals mask

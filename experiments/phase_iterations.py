@@ -19,11 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import evaluate  # noqa: E402
-import separator  # noqa: E402
-from utils import SvsError  # noqa: E402
+from whole_clips import WholeClips, evaluate_with  # noqa: E402
 
 
 def misi(mixture: np.ndarray, vocals_mask: np.ndarray, n_fft: int, hop: int, iterations: int) -> np.ndarray:
@@ -47,37 +45,20 @@ def misi(mixture: np.ndarray, vocals_mask: np.ndarray, n_fft: int, hop: int, ite
     return sources[0]
 
 
-class PhaseIterations(separator._MaskSeparator):
+class PhaseIterations(WholeClips):
     """A separator whose vocals mask is applied with MISI phase refinement (mono, model rate)."""
 
-    def __init__(self, inner: separator._MaskSeparator, iterations: int):
-        self.inner, self.iterations = inner, iterations
-        self.config, self.backend, self.mask_power = inner.config, inner.backend, inner.mask_power
-        self.input_gain_db, self.semitones = inner.input_gain_db, getattr(inner, "semitones", [])
+    def __init__(self, inner, iterations: int):
+        super().__init__(inner)
+        self.iterations = iterations
 
-    def separate(self, waveform: np.ndarray, sample_rate: int) -> dict[str, np.ndarray]:
-        config = self.config
-        if waveform.ndim != 1 or sample_rate != config.sample_rate:
-            raise SvsError(f"phase iterations take mono audio at {config.sample_rate} Hz")
-        import librosa
-
-        waveform = np.asarray(waveform, np.float32)
-        magnitude = np.abs(librosa.stft(waveform, n_fft=config.n_fft, hop_length=config.hop_length))
-        mask, _ = self.inner.vocals_mask(np.ascontiguousarray(magnitude.T))
-        vocals = misi(waveform, mask.T, config.n_fft, config.hop_length, self.iterations).astype(np.float32)
-        return {"vocals": vocals, "accompaniment": waveform - vocals}
+    def synthesise(self, waveform: np.ndarray, spectrum: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        return misi(waveform, mask, self.config.n_fft, self.config.hop_length, self.iterations)
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if "--misi" not in argv:
-        raise SystemExit("usage: phase_iterations.py --misi N [evaluate.py flags]")
-    at = argv.index("--misi")
-    iterations = int(argv[at + 1])
-    del argv[at:at + 2]
-    load = separator.load_separator
-    separator.load_separator = lambda *args, **kwargs: PhaseIterations(load(*args, **kwargs), iterations)
-    return evaluate.main(argv)
+    return evaluate_with(argv, "--misi", lambda values, load, *args, **kwargs:
+                         PhaseIterations(load(*args, **kwargs), int(values[0])))
 
 
 if __name__ == "__main__":  # evaluate.py scores in spawned processes, which import this file

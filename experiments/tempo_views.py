@@ -17,11 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import evaluate  # noqa: E402
+from whole_clips import WholeClips, evaluate_with  # noqa: E402  (it puts the repository on the path)
 import separator  # noqa: E402
-from utils import SvsError  # noqa: E402
 
 
 def resample_frames(spectra: np.ndarray, frames: int) -> np.ndarray:
@@ -33,13 +32,12 @@ def resample_frames(spectra: np.ndarray, frames: int) -> np.ndarray:
     return (1 - weight) * spectra[low] + weight * spectra[high]
 
 
-class TempoViews(separator._MaskSeparator):
+class TempoViews(WholeClips):
     """A separator whose vocals mask is the mean over tempo views of the clip (whole clips, mono)."""
 
-    def __init__(self, inner: separator._MaskSeparator, rates, mask_power: float):
-        self.inner, self.rates, self.mask_power = inner, sorted({1.0, *map(float, rates)}), mask_power
-        self.config, self.backend = inner.config, inner.backend
-        self.input_gain_db, self.semitones = inner.input_gain_db, getattr(inner, "semitones", [])
+    def __init__(self, inner, rates, mask_power: float):
+        super().__init__(inner, mask_power)
+        self.rates = sorted({1.0, *map(float, rates)})
 
     def vocals_mask(self, magnitude: np.ndarray) -> np.ndarray:
         masks = []
@@ -50,37 +48,13 @@ class TempoViews(separator._MaskSeparator):
             masks.append(mask if rate == 1 else resample_frames(mask, len(magnitude)))
         return separator.post_filter(np.mean(masks, axis=0, dtype=np.float32), self.mask_power)
 
-    def separate(self, waveform: np.ndarray, sample_rate: int) -> dict[str, np.ndarray]:
-        config = self.config
-        if waveform.ndim != 1 or sample_rate != config.sample_rate:
-            raise SvsError(f"tempo views take mono audio at {config.sample_rate} Hz")
-        import librosa
-
-        waveform = np.asarray(waveform, np.float32)
-        spectrum = librosa.stft(waveform, n_fft=config.n_fft, hop_length=config.hop_length)
-        mask = self.vocals_mask(np.ascontiguousarray(np.abs(spectrum).T))
-        vocals = librosa.istft(mask.T * spectrum, hop_length=config.hop_length, length=len(waveform))
-        return {"vocals": vocals.astype(np.float32), "accompaniment": waveform - vocals}
-
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if "--tempo-views" not in argv:
-        raise SystemExit("usage: tempo_views.py --tempo-views RATE ... [evaluate.py flags]")
-    at = argv.index("--tempo-views")
-    end = at + 1
-    while end < len(argv) and not argv[end].startswith("--"):
-        end += 1
-    rates = [float(r) for r in argv[at + 1:end]]
-    del argv[at:end]
-    load = separator.load_separator
-
-    def load_tempo_views(*args, mask_power=None, **kwargs):
+    def tempo_views(rates, load, *args, mask_power=None, **kwargs):
         inner = load(*args, mask_power=1.0, **kwargs)  # the pitch views' mean, not yet post-filtered
         return TempoViews(inner, rates, inner.config.mask_power if mask_power is None else mask_power)
 
-    separator.load_separator = load_tempo_views
-    return evaluate.main(argv)
+    return evaluate_with(argv, "--tempo-views", tempo_views)
 
 
 if __name__ == "__main__":  # evaluate.py scores in spawned processes, which import this file

@@ -1,0 +1,63 @@
+"""What phase_iterations.py and tempo_views.py share: evaluate.py with a separator that sees whole
+mono clips at the model's rate through one centred librosa STFT, made from the separator
+evaluate.py would load, and an option of the script's own taken off the command line first."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import evaluate  # noqa: E402
+import separator  # noqa: E402
+from utils import SvsError  # noqa: E402
+
+
+class WholeClips(separator._MaskSeparator):
+    """`inner`'s vocals mask on a whole clip's STFT, applied by `synthesise` (plain masking here)."""
+
+    def __init__(self, inner: separator._MaskSeparator, mask_power: float | None = None):
+        self.inner = inner
+        self.config, self.backend = inner.config, inner.backend
+        self.mask_power = inner.mask_power if mask_power is None else mask_power
+        self.input_gain_db, self.semitones = inner.input_gain_db, getattr(inner, "semitones", [])
+
+    def vocals_mask(self, magnitude: np.ndarray) -> np.ndarray:
+        """(frames, bins) magnitudes of a whole clip -> its (frames, bins) vocals mask."""
+        return self.inner.vocals_mask(magnitude)[0]
+
+    def synthesise(self, waveform: np.ndarray, spectrum: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """The vocals from the clip, its (bins, frames) STFT and a mask of that shape."""
+        import librosa
+
+        return librosa.istft(mask * spectrum, hop_length=self.config.hop_length, length=len(waveform))
+
+    def separate(self, waveform: np.ndarray, sample_rate: int) -> dict[str, np.ndarray]:
+        config = self.config
+        if waveform.ndim != 1 or sample_rate != config.sample_rate:
+            raise SvsError(f"{type(self).__name__} takes mono audio at {config.sample_rate} Hz")
+        import librosa
+
+        waveform = np.asarray(waveform, np.float32)
+        spectrum = librosa.stft(waveform, n_fft=config.n_fft, hop_length=config.hop_length)
+        mask = self.vocals_mask(np.ascontiguousarray(np.abs(spectrum).T))
+        vocals = self.synthesise(waveform, spectrum, mask.T).astype(np.float32)
+        return {"vocals": vocals, "accompaniment": waveform - vocals}
+
+
+def evaluate_with(argv: list[str] | None, option: str, make) -> int:
+    """evaluate.main on `argv` less `option` and the values after it, with every separator it
+    loads replaced by make(values, load, *args, **kwargs); `load` is the usual loader."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if option not in argv:
+        raise SystemExit(f"usage: {Path(sys.argv[0]).name} {option} VALUE ... [evaluate.py flags]")
+    at = end = argv.index(option)
+    while end + 1 < len(argv) and not argv[end + 1].startswith("--"):
+        end += 1
+    values = argv[at + 1:end + 1]
+    del argv[at:end + 1]
+    load = separator.load_separator
+    separator.load_separator = lambda *args, **kwargs: make(values, load, *args, **kwargs)
+    return evaluate.main(argv)

@@ -24,18 +24,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from whole_clips import WholeClips, evaluate_with  # noqa: E402
 
 
-def misi(mixture: np.ndarray, vocals_mask: np.ndarray, n_fft: int, hop: int, iterations: int) -> np.ndarray:
-    """Vocals of `mixture` (samples,) from a (bins, frames) mask of its centred STFT, after
-    `iterations` MISI steps (0: the masked mixture itself)."""
+def misi(mixture: np.ndarray, spectrum: np.ndarray, vocals_mask: np.ndarray, hop: int,
+         iterations: int) -> np.ndarray:
+    """Vocals of `mixture` (samples,) from its centred (bins, frames) STFT `spectrum` and a mask of
+    that shape, after `iterations` MISI steps (0: the masked mixture itself)."""
     import librosa
 
     def stft(signal):
-        return librosa.stft(signal, n_fft=n_fft, hop_length=hop)
+        return librosa.stft(signal, n_fft=2 * (len(spectrum) - 1), hop_length=hop)
 
     def istft(spectrum):
         return librosa.istft(spectrum, hop_length=hop, length=len(mixture))
 
-    spectrum = stft(mixture)
     magnitudes = (vocals_mask * np.abs(spectrum), (1 - vocals_mask) * np.abs(spectrum))
     sources = [istft(vocals_mask * spectrum), istft((1 - vocals_mask) * spectrum)]
     for _ in range(iterations):
@@ -53,7 +53,7 @@ class PhaseIterations(WholeClips):
         self.iterations = iterations
 
     def synthesise(self, waveform: np.ndarray, spectrum: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        return misi(waveform, mask, self.config.n_fft, self.config.hop_length, self.iterations)
+        return misi(waveform, spectrum, mask, self.config.hop_length, self.iterations)
 
 
 def main(argv: list[str] | None = None) -> int:

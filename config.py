@@ -50,6 +50,7 @@ class Config:
     formant_shift: float = 0.0       # with augment: vocal formants also moved by up to +-this many semitones, pitch kept
     eq_db: float = 0.0               # with augment: random equaliser curves of up to +-this many dB
     frequency_mask: int = 0          # with augment: two bands of up to this many bins hidden from the network's input
+    time_mask: int = 0               # with augment: two spans of up to this many frames hidden from the network's input
     weight_decay: float = 0.0        # decoupled weight decay (AdamW) of every trainable weight, per unit learning rate
     dropout: float = 0.0             # training only: dropout on each GRU layer's inputs
     lookahead: int = 0               # frames of future context: the GRU outputs frame t's mask at step t + lookahead
@@ -80,9 +81,9 @@ class Config:
             raise SvsError(f"mask_power is a post-filter exponent above 0 (1: off), got {self.mask_power}")
         if not 0 <= self.remix_probability <= 1:
             raise SvsError(f"remix_probability is a probability in [0, 1], got {self.remix_probability}")
-        if self.frequency_mask < 0 or self.weight_decay < 0:
-            raise SvsError(f"frequency_mask (bins) and weight_decay are 0 (off) or above, "
-                           f"got {self.frequency_mask} and {self.weight_decay}")
+        if min(self.frequency_mask, self.time_mask, self.weight_decay) < 0:
+            raise SvsError(f"frequency_mask (bins), time_mask (frames) and weight_decay are 0 (off) or above, "
+                           f"got {self.frequency_mask}, {self.time_mask} and {self.weight_decay}")
         if self.time_stretch < 0:
             raise SvsError(f"time_stretch is a tempo change (0: off; e.g. 0.2), got {self.time_stretch}")
         if min(self.pitch_shift, self.accompaniment_shift, self.formant_shift, self.view_shift) < 0:

@@ -66,13 +66,13 @@ class SeparationRNN(keras.Model):
         self.vocals_head = keras.layers.Dense(bins, activation="relu", name="vocals_head")
 
     def features(self, magnitude, keep=None):
-        """The network's input; `keep` (batch, bins), training only, multiplies each window's
-        features bin by bin (0 hides a bin: for log features, its training-data mean)."""
+        """The network's input; `keep` (batch, frames, bins), training only, multiplies each
+        window's features (0 hides a bin of a frame: for log features, its training-data mean)."""
         if self.config.features == "log":
             features = (tf.math.log(magnitude + LOG_FLOOR) - self.feature_mean) / self.feature_std
         else:
             features = magnitude
-        return features if keep is None else features * keep[:, None, :]
+        return features if keep is None else features * keep
 
     def masks(self, magnitude, states=None, training=False, valid=None, keep=None):
         """(batch, frames, bins) -> accompaniment mask, vocals mask (same shape, summing to 1)

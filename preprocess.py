@@ -122,6 +122,18 @@ def phase_sensitive_target(source: np.ndarray, mixture: np.ndarray) -> np.ndarra
     return np.clip(in_line, 0.0, magnitude).astype(np.float32)
 
 
+def _hidden_spans(batch_size: int, length: int, width: int, count: int, rng: np.random.Generator) -> np.ndarray:
+    """(batch_size, length) float32 ones with `count` random spans of 0 to `width` zeros in each row."""
+    keep = np.ones((batch_size, length), np.float32)
+    widths = rng.integers(0, width + 1, (batch_size, count))
+    starts = rng.integers(0, length, (batch_size, count))
+    positions = np.arange(length)
+    for span in range(count):
+        inside = (positions >= starts[:, span, None]) & (positions < starts[:, span, None] + widths[:, span, None])
+        keep[inside] = 0.0
+    return keep
+
+
 @dataclass
 class Augmentation:
     """Mixing augmentation for training (Huang et al.'s circular shift, generalised).
@@ -135,7 +147,10 @@ class Augmentation:
     formant_shift: the voice's spectral envelope is moved by up to +-this many semitones with its
     pitch kept (`warp_formants`), for vocal tracts other than the training singers'.
     frequency_mask: the network does not hear two random bands of up to this many bins of each
-    window (SpecAugment's frequency masking, on its input only: `frequency_keep`).
+    window (SpecAugment's frequency masking, on its input only: `frequency_keep`);
+    time_mask: nor two random spans of up to this many frames (SpecAugment's time masking:
+    `time_keep`). The loss still covers every bin and frame, so the network learns to carry on
+    from what it heard around them.
     The sampler's extra versions of vocals and accompaniments (pitch and formants shifted by
     resampling, or for vocals the pitch alone, `pitch_formants`) are drawn uniformly when augmenting.
     """
@@ -145,6 +160,7 @@ class Augmentation:
     eq_db: float = 0.0
     formant_shift: float = 0.0
     frequency_mask: int = 0
+    time_mask: int = 0
 
     def equaliser(self, num_bins: int, rng: np.random.Generator) -> np.ndarray:
         """A random gain curve, (num_bins,) linear amplitudes, within +-eq_db dB."""
@@ -157,13 +173,24 @@ class Augmentation:
                        bands: int = 2) -> np.ndarray:
         """(batch_size, num_bins) float32: 0 in `bands` random bands per window, each of 0 to
         frequency_mask bins starting anywhere (bands may overlap or reach the top), 1 elsewhere."""
-        keep = np.ones((batch_size, num_bins), np.float32)
-        widths = rng.integers(0, self.frequency_mask + 1, (batch_size, bands))
-        starts = rng.integers(0, num_bins, (batch_size, bands))
-        bins = np.arange(num_bins)
-        for band in range(bands):
-            inside = (bins >= starts[:, band, None]) & (bins < starts[:, band, None] + widths[:, band, None])
-            keep[inside] = 0.0
+        return _hidden_spans(batch_size, num_bins, self.frequency_mask, bands, rng)
+
+    def time_keep(self, batch_size: int, frames: int, rng: np.random.Generator, spans: int = 2) -> np.ndarray:
+        """(batch_size, frames) float32: 0 in `spans` random spans per window, each of 0 to
+        time_mask frames starting anywhere, 1 elsewhere (`frequency_keep` along time)."""
+        return _hidden_spans(batch_size, frames, self.time_mask, spans, rng)
+
+    def input_keep(self, batch_size: int, frames: int, num_bins: int,
+                   rng: np.random.Generator) -> np.ndarray | None:
+        """What the network hears of each training window, (batch_size, frames, num_bins) float32
+        (0: hidden), or None when neither frequency nor time masking is on."""
+        if not (self.frequency_mask or self.time_mask):
+            return None
+        keep = np.ones((batch_size, frames, num_bins), np.float32)
+        if self.frequency_mask:  # drawn first, as before time masking existed
+            keep *= self.frequency_keep(batch_size, num_bins, rng)[:, None, :]
+        if self.time_mask:
+            keep *= self.time_keep(batch_size, frames, rng)[:, :, None]
         return keep
 
 

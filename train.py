@@ -64,7 +64,7 @@ def save_trained_model(model, optimizer, model_dir: Path) -> None:
 def make_train_step(model, optimizer, jit_compile: bool = False, keras_gru: bool = False):
     """One compiled optimiser step: (mixture, accompaniment, vocals, level[, keep]) -> loss, with the
     input level applied to the mixture the network hears (its masks still apply to the mixture)
-    and the features multiplied by `keep` (batch, bins) if given (frequency masking).
+    and the features multiplied by `keep` (batch, frames, bins) if given (frequency and time masking).
     By default the GRUs run as `model.training_masks` without XLA, the fastest of the four
     variants `benchmarks/train_step.py` times; `keras_gru` runs Keras' GRU layers instead."""
     import tensorflow as tf
@@ -146,7 +146,8 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
         print(f"already at step {step} >= --iterations {config.iterations}: nothing to do")
 
     augmentation = (Augmentation(remix_probability=config.remix_probability, eq_db=config.eq_db,
-                                 formant_shift=config.formant_shift, frequency_mask=config.frequency_mask)
+                                 formant_shift=config.formant_shift, frequency_mask=config.frequency_mask,
+                                 time_mask=config.time_mask)
                     if config.augment else None)
 
     train_step = make_train_step(model, optimizer)
@@ -186,8 +187,10 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
         while step < config.iterations:
             batch = train_data.sample(config.batch_size, config.frames, rng, augmentation,
                                       phase_sensitive=config.phase_sensitive)
-            if augmentation is not None and augmentation.frequency_mask:
-                batch = (*batch, augmentation.frequency_keep(config.batch_size, config.num_bins, rng))
+            keep = (augmentation.input_keep(config.batch_size, config.frames, config.num_bins, rng)
+                    if augmentation is not None else None)
+            if keep is not None:
+                batch = (*batch, keep)
             train_loss = float(train_step(*batch))
             step += 1
             valid_text = ""

@@ -172,6 +172,19 @@ def test_frequency_keep_hides_up_to_two_bands_per_window():
     assert (Augmentation().frequency_keep(8, 513, np.random.default_rng(2)) == 1).all()  # 0 bins: off
 
 
+def test_input_keep_hides_whole_bands_and_whole_frames():
+    keep = Augmentation(frequency_mask=30, time_mask=10).input_keep(50, 100, 513, np.random.default_rng(4))
+    assert keep.shape == (50, 100, 513) and set(np.unique(keep)) == {0.0, 1.0}
+    heard_frames = keep.any(axis=2)  # frames with at least one bin heard
+    heard_bins = keep.any(axis=1)
+    assert (keep == heard_frames[:, :, None] * heard_bins[:, None, :]).all()  # a band hides every frame, a span every bin
+    assert (~heard_frames).sum(axis=1).max() <= 20 and (~heard_frames).any()  # two spans of up to 10 frames
+    assert (~heard_bins).sum(axis=1).max() <= 60 and (~heard_bins).any()
+    rng = np.random.default_rng(4)  # time masking added after the frequency bands, drawn as before it existed
+    assert (keep.max(axis=1) == Augmentation(frequency_mask=30).frequency_keep(50, 513, rng)).all()
+    assert Augmentation().input_keep(2, 100, 513, rng) is None  # both off: nothing to hide
+
+
 def test_formant_warp_moves_the_envelope_and_keeps_the_pitch():
     time = np.arange(SAMPLE_RATE) / SAMPLE_RATE
     pitch, formant = 200.0, 1000.0  # harmonics of 200 Hz under one formant at 1 kHz

@@ -151,7 +151,8 @@ def test_phase_sensitive_training_samples_phase_sensitive_targets(lists, tmp_pat
     assert load_config(tmp_path / "model").phase_sensitive
 
 
-def test_frequency_mask_training_hides_bands_in_every_training_step(lists, tmp_path, monkeypatch):
+@pytest.mark.parametrize("masking", ["frequency_mask", "time_mask"])
+def test_input_masking_hides_bands_or_frames_in_every_training_step(lists, tmp_path, monkeypatch, masking):
     seen = []
     make_train_step = train.make_train_step
 
@@ -165,13 +166,17 @@ def test_frequency_mask_training_hides_bands_in_every_training_step(lists, tmp_p
 
     monkeypatch.setattr(train, "make_train_step", recording_make_train_step)
     files, valid = read_list(lists / "train.txt"), read_list(lists / "valid.txt")
-    config = recipe_config("context", **TINY, iterations=6, frequency_mask=20)
+    config = recipe_config("context", **TINY, iterations=6, **{masking: 3})
     train.train(config, files, valid, tmp_path / "model", quiet=True)
     assert len(seen) == 6
+    along = 2 if masking == "frequency_mask" else 1  # bins or frames
     for keep in seen:
-        assert keep.shape == (config.batch_size, 513) and (keep == 0).sum(axis=1).max() <= 40
+        assert keep.shape == (config.batch_size, config.frames, 513)
+        hidden = keep == 0
+        assert (hidden.all(axis=3 - along) == hidden.any(axis=3 - along)).all()  # whole bands, or whole frames
+        assert hidden.any(axis=3 - along).sum(axis=1).max() <= 6  # two spans of up to 3
     assert any((keep == 0).any() for keep in seen)
-    assert load_config(tmp_path / "model").frequency_mask == 20
+    assert getattr(load_config(tmp_path / "model"), masking) == 3
     seen.clear()
     train.train(recipe_config("context", **TINY, iterations=2), files, valid, tmp_path / "plain", quiet=True)
     assert seen == [None, None]  # off by default: the network hears every bin

@@ -113,17 +113,19 @@ def test_inference_path_equals_training_path_and_ignores_padding():
         np.testing.assert_allclose(got, want, atol=1e-5)
 
 
-def test_keep_hides_bins_from_the_network_on_both_training_paths():
+def test_keep_hides_bins_and_frames_from_the_network_on_both_training_paths():
     model = build_model(Config(num_layers=1, hidden_size=8, features="log"))
     rng = np.random.default_rng(4)
-    magnitude = np.abs(rng.standard_normal((2, 5, 513))).astype(np.float32)
-    keep = np.ones((2, 513), np.float32)
-    keep[0, 100:140] = 0
+    magnitude = np.abs(rng.standard_normal((3, 5, 513))).astype(np.float32)
+    keep = np.ones((3, 5, 513), np.float32)
+    keep[0, :, 100:140] = 0  # a band (frequency masking)
+    keep[1, 2:4] = 0  # two frames (time masking)
     features = model.features(magnitude, keep).numpy()
-    assert (features[0, :, 100:140] == 0).all()  # the training data's mean of those bins
-    np.testing.assert_allclose(features[1], model.features(magnitude)[1])
+    assert (features[0, :, 100:140] == 0).all() and (features[1, 2:4] == 0).all()  # the training data's mean
+    np.testing.assert_allclose(features[2], model.features(magnitude)[2])
     moved = magnitude.copy()
     moved[0, :, 100:140] *= 10  # what the network cannot hear does not change its masks
+    moved[1, 2:4] *= 10
     for path in (model.training_masks, lambda m, k: model.masks(m, training=True, keep=k)[:2]):
         np.testing.assert_allclose(path(magnitude, keep)[1], path(moved, keep)[1], atol=1e-6)
         assert not np.allclose(path(magnitude, None)[1], path(moved, None)[1])

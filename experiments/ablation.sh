@@ -108,6 +108,7 @@ declare -A RUNS=(
   [context-pitch-15k-seed1]="--recipe context --iterations 15000 --snapshot-every 3000 --seed 1"  # +-4 at full length, second seed
   [abjones-context-pitch8-tmask10]="--recipe context --iterations 3000 --pitch-shift 8 --time-mask 10"  # SpecAugment's time masking
   [abjones-context-pitch8-tmask10-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --time-mask 10 --seed 1"
+  [context-pitch-15k-seed2]="--recipe context --iterations 15000 --snapshot-every 3000 --seed 2"  # +-4 at full length, third seed
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
@@ -288,7 +289,8 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        abjones-context-pitch8-accshift4 abjones-context-pitch8-accshift4-seed1
        context-pitch8-15k-seed2 context-pitch8-15k-seed3
        context-pitch8-15k-seed2-views2-wiener1.5 context-pitch8-15k-seed3-views2-wiener1.5
-       context-pitch-15k-seed1 abjones-context-pitch8-tmask10 abjones-context-pitch8-tmask10-seed1)
+       context-pitch-15k-seed1 abjones-context-pitch8-tmask10 abjones-context-pitch8-tmask10-seed1
+       context-pitch-15k-seed2)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

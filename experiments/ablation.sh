@@ -216,6 +216,8 @@ declare -A POST=(
   [context-pitch8-15k-clip5-views2-wiener1.5]="context-pitch8-15k-clip5 --pitch-views -2 2 --mask-power 1.5"
   [context-pitch8-15k-seed1-views4-wiener1.5]="context-pitch8-15k-seed1 --pitch-views -4 4 --mask-power 1.5"  # wider views, second seed
   [context-pitch8-15k-seed1-views24-wiener1.5]="context-pitch8-15k-seed1 --pitch-views -4 -2 2 4 --mask-power 1.5"
+  [context-pitch-15k-seed1-views2-wiener1.5]="context-pitch-15k-seed1 --pitch-views -2 2 --mask-power 1.5"  # +-4 seeds, the default views
+  [context-pitch-15k-seed2-views2-wiener1.5]="context-pitch-15k-seed2 --pitch-views -2 2 --mask-power 1.5"
 )
 ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context-pitch6 context-pitch-eq context-pitch-dropout
        context-pitch-15k context-pitch-frames200 context-pitch-batch32 context-pitch-lookahead6
@@ -290,7 +292,7 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch8-15k-seed2 context-pitch8-15k-seed3
        context-pitch8-15k-seed2-views2-wiener1.5 context-pitch8-15k-seed3-views2-wiener1.5
        context-pitch-15k-seed1 abjones-context-pitch8-tmask10 abjones-context-pitch8-tmask10-seed1
-       context-pitch-15k-seed2)
+       context-pitch-15k-seed2 context-pitch-15k-seed1-views2-wiener1.5 context-pitch-15k-seed2-views2-wiener1.5)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

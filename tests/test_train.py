@@ -177,6 +177,8 @@ def test_input_masking_hides_bands_or_frames_in_every_training_step(lists, tmp_p
         assert hidden.any(axis=3 - along).sum(axis=1).max() <= 6  # two spans of up to 3
     assert any((keep == 0).any() for keep in seen)
     assert getattr(load_config(tmp_path / "model"), masking) == 3
+    with pytest.raises(SvsError, match=masking):
+        recipe_config("context", **{masking: -1})
     seen.clear()
     train.train(recipe_config("context", **TINY, iterations=2), files, valid, tmp_path / "plain", quiet=True)
     assert seen == [None, None]  # off by default: the network hears every bin

@@ -109,6 +109,8 @@ declare -A RUNS=(
   [abjones-context-pitch8-tmask10]="--recipe context --iterations 3000 --pitch-shift 8 --time-mask 10"  # SpecAugment's time masking
   [abjones-context-pitch8-tmask10-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --time-mask 10 --seed 1"
   [context-pitch-15k-seed2]="--recipe context --iterations 15000 --snapshot-every 3000 --seed 2"  # +-4 at full length, third seed
+  [abjones-context-pitch-15k]="--recipe context --iterations 15000"  # +-4 at full length from abjones, against abjones-context-pitch8-15k
+  [context-pitch-15k-seed3]="--recipe context --iterations 15000 --snapshot-every 3000 --seed 3"  # +-4 at full length, fourth seed
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
@@ -218,6 +220,8 @@ declare -A POST=(
   [context-pitch8-15k-seed1-views24-wiener1.5]="context-pitch8-15k-seed1 --pitch-views -4 -2 2 4 --mask-power 1.5"
   [context-pitch-15k-seed1-views2-wiener1.5]="context-pitch-15k-seed1 --pitch-views -2 2 --mask-power 1.5"  # +-4 seeds, the default views
   [context-pitch-15k-seed2-views2-wiener1.5]="context-pitch-15k-seed2 --pitch-views -2 2 --mask-power 1.5"
+  [abjones-context-pitch-15k-views2-wiener1.5]="abjones-context-pitch-15k --pitch-views -2 2 --mask-power 1.5"
+  [context-pitch-15k-seed3-views2-wiener1.5]="context-pitch-15k-seed3 --pitch-views -2 2 --mask-power 1.5"
 )
 ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context-pitch6 context-pitch-eq context-pitch-dropout
        context-pitch-15k context-pitch-frames200 context-pitch-batch32 context-pitch-lookahead6
@@ -292,7 +296,9 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch8-15k-seed2 context-pitch8-15k-seed3
        context-pitch8-15k-seed2-views2-wiener1.5 context-pitch8-15k-seed3-views2-wiener1.5
        context-pitch-15k-seed1 abjones-context-pitch8-tmask10 abjones-context-pitch8-tmask10-seed1
-       context-pitch-15k-seed2 context-pitch-15k-seed1-views2-wiener1.5 context-pitch-15k-seed2-views2-wiener1.5)
+       context-pitch-15k-seed2 context-pitch-15k-seed1-views2-wiener1.5 context-pitch-15k-seed2-views2-wiener1.5
+       abjones-context-pitch-15k abjones-context-pitch-15k-views2-wiener1.5
+       context-pitch-15k-seed3 context-pitch-15k-seed3-views2-wiener1.5)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

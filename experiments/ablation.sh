@@ -111,6 +111,8 @@ declare -A RUNS=(
   [context-pitch-15k-seed2]="--recipe context --iterations 15000 --snapshot-every 3000 --seed 2"  # +-4 at full length, third seed
   [abjones-context-pitch-15k]="--recipe context --iterations 15000"  # +-4 at full length from abjones, against abjones-context-pitch8-15k
   [context-pitch-15k-seed3]="--recipe context --iterations 15000 --snapshot-every 3000 --seed 3"  # +-4 at full length, fourth seed
+  [abjones-context-pitch8-frames50]="--recipe context --iterations 3000 --pitch-shift 8 --frames 50 --batch-size 32"  # shorter windows, same frames per step
+  [abjones-context-pitch8-frames50-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --frames 50 --batch-size 32 --seed 1"
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
@@ -298,7 +300,8 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch-15k-seed1 abjones-context-pitch8-tmask10 abjones-context-pitch8-tmask10-seed1
        context-pitch-15k-seed2 context-pitch-15k-seed1-views2-wiener1.5 context-pitch-15k-seed2-views2-wiener1.5
        abjones-context-pitch-15k abjones-context-pitch-15k-views2-wiener1.5
-       context-pitch-15k-seed3 context-pitch-15k-seed3-views2-wiener1.5)
+       context-pitch-15k-seed3 context-pitch-15k-seed3-views2-wiener1.5
+       abjones-context-pitch8-frames50 abjones-context-pitch8-frames50-seed1)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

@@ -113,6 +113,8 @@ declare -A RUNS=(
   [context-pitch-15k-seed3]="--recipe context --iterations 15000 --snapshot-every 3000 --seed 3"  # +-4 at full length, fourth seed
   [abjones-context-pitch8-frames50]="--recipe context --iterations 3000 --pitch-shift 8 --frames 50 --batch-size 32"  # shorter windows, same frames per step
   [abjones-context-pitch8-frames50-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --frames 50 --batch-size 32 --seed 1"
+  [context-pitch8-frames50]="--recipe context --iterations 3000 --pitch-shift 8 --frames 50 --batch-size 32"
+  [context-pitch8-frames50-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --frames 50 --batch-size 32 --seed 1"
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
@@ -301,7 +303,8 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch-15k-seed2 context-pitch-15k-seed1-views2-wiener1.5 context-pitch-15k-seed2-views2-wiener1.5
        abjones-context-pitch-15k abjones-context-pitch-15k-views2-wiener1.5
        context-pitch-15k-seed3 context-pitch-15k-seed3-views2-wiener1.5
-       abjones-context-pitch8-frames50 abjones-context-pitch8-frames50-seed1)
+       abjones-context-pitch8-frames50 abjones-context-pitch8-frames50-seed1
+       context-pitch8-frames50 context-pitch8-frames50-seed1)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

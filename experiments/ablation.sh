@@ -115,6 +115,10 @@ declare -A RUNS=(
   [abjones-context-pitch8-frames50-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --frames 50 --batch-size 32 --seed 1"
   [context-pitch8-frames50]="--recipe context --iterations 3000 --pitch-shift 8 --frames 50 --batch-size 32"
   [context-pitch8-frames50-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --frames 50 --batch-size 32 --seed 1"
+  [abjones-context-pitch8-batch8]="--recipe context --iterations 3000 --pitch-shift 8 --batch-size 8"  # half the batch, half the CPU time a step
+  [abjones-context-pitch8-batch8-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --batch-size 8 --seed 1"
+  [context-pitch8-batch8]="--recipe context --iterations 3000 --pitch-shift 8 --batch-size 8"
+  [context-pitch8-batch8-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --batch-size 8 --seed 1"
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
@@ -304,7 +308,9 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        abjones-context-pitch-15k abjones-context-pitch-15k-views2-wiener1.5
        context-pitch-15k-seed3 context-pitch-15k-seed3-views2-wiener1.5
        abjones-context-pitch8-frames50 abjones-context-pitch8-frames50-seed1
-       context-pitch8-frames50 context-pitch8-frames50-seed1)
+       context-pitch8-frames50 context-pitch8-frames50-seed1
+       abjones-context-pitch8-batch8 abjones-context-pitch8-batch8-seed1
+       context-pitch8-batch8 context-pitch8-batch8-seed1)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

@@ -51,6 +51,7 @@ class Config:
     eq_db: float = 0.0               # with augment: random equaliser curves of up to +-this many dB
     frequency_mask: int = 0          # with augment: two bands of up to this many bins hidden from the network's input
     time_mask: int = 0               # with augment: two spans of up to this many frames hidden from the network's input
+    reverse_probability: float = 0.0  # with augment: chance that a training window is played backwards (every spectrogram)
     weight_decay: float = 0.0        # decoupled weight decay (AdamW) of every trainable weight, per unit learning rate
     dropout: float = 0.0             # training only: dropout on each GRU layer's inputs
     lookahead: int = 0               # frames of future context: the GRU outputs frame t's mask at step t + lookahead
@@ -79,8 +80,9 @@ class Config:
             raise SvsError(f"pitch_steps is a count of shifted versions on each side (e.g. 2), got {self.pitch_steps}")
         if not self.mask_power > 0:
             raise SvsError(f"mask_power is a post-filter exponent above 0 (1: off), got {self.mask_power}")
-        if not 0 <= self.remix_probability <= 1:
-            raise SvsError(f"remix_probability is a probability in [0, 1], got {self.remix_probability}")
+        for name in ("remix_probability", "reverse_probability"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise SvsError(f"{name} is a probability in [0, 1], got {getattr(self, name)}")
         if min(self.frequency_mask, self.time_mask, self.weight_decay) < 0:
             raise SvsError(f"frequency_mask (bins), time_mask (frames) and weight_decay are 0 (off) or above, "
                            f"got {self.frequency_mask}, {self.time_mask} and {self.weight_decay}")

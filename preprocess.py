@@ -151,6 +151,9 @@ class Augmentation:
     time_mask: nor two random spans of up to this many frames (SpecAugment's time masking:
     `time_keep`). The loss still covers every bin and frame, so the network learns to carry on
     from what it heard around them.
+    reverse_probability: chance that a window is played backwards, mixture and sources alike, so
+    the network also learns to separate from what comes after a frame (a time-reversed view at
+    inference then hears it as in training).
     The sampler's extra versions of vocals and accompaniments (pitch and formants shifted by
     resampling, or for vocals the pitch alone, `pitch_formants`) are drawn uniformly when augmenting.
     """
@@ -161,6 +164,7 @@ class Augmentation:
     formant_shift: float = 0.0
     frequency_mask: int = 0
     time_mask: int = 0
+    reverse_probability: float = 0.0
 
     def equaliser(self, num_bins: int, rng: np.random.Generator) -> np.ndarray:
         """A random gain curve, (num_bins,) linear amplitudes, within +-eq_db dB."""
@@ -314,6 +318,9 @@ class BatchSampler:
             if augmentation is not None and augmentation.eq_db:
                 v = v * augmentation.equaliser(self.num_bins, rng)
                 a = a * augmentation.equaliser(self.num_bins, rng)
+            if augmentation is not None and augmentation.reverse_probability:
+                if rng.random() < augmentation.reverse_probability:
+                    a, v = a[::-1], v[::-1]
             y = a + v
             mixture[b] = np.abs(y)
             if phase_sensitive:

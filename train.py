@@ -147,7 +147,7 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
 
     augmentation = (Augmentation(remix_probability=config.remix_probability, eq_db=config.eq_db,
                                  formant_shift=config.formant_shift, frequency_mask=config.frequency_mask,
-                                 time_mask=config.time_mask)
+                                 time_mask=config.time_mask, reverse_probability=config.reverse_probability)
                     if config.augment else None)
 
     train_step = make_train_step(model, optimizer)

@@ -119,6 +119,8 @@ declare -A RUNS=(
   [abjones-context-pitch8-batch8-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --batch-size 8 --seed 1"
   [context-pitch8-batch8]="--recipe context --iterations 3000 --pitch-shift 8 --batch-size 8"
   [context-pitch8-batch8-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --batch-size 8 --seed 1"
+  [abjones-context-pitch8-rev50]="--recipe context --iterations 3000 --pitch-shift 8 --reverse-probability 0.5"  # half the windows backwards
+  [context-pitch8-rev50]="--recipe context --iterations 3000 --pitch-shift 8 --reverse-probability 0.5"
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
@@ -310,7 +312,8 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        abjones-context-pitch8-frames50 abjones-context-pitch8-frames50-seed1
        context-pitch8-frames50 context-pitch8-frames50-seed1
        abjones-context-pitch8-batch8 abjones-context-pitch8-batch8-seed1
-       context-pitch8-batch8 context-pitch8-batch8-seed1)
+       context-pitch8-batch8 context-pitch8-batch8-seed1
+       abjones-context-pitch8-rev50 context-pitch8-rev50)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

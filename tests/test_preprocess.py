@@ -223,3 +223,16 @@ def test_formant_augmentation_changes_vocals_only(mir1k):
     assert not np.allclose(plain[2][0], shifted[2][0])
     with pytest.raises(SvsError, match="formant_shift"):
         Config(formant_shift=-1)
+
+
+def test_reversed_windows_play_backwards(mir1k):
+    files = sorted((mir1k / "Wavfile").glob("amy_*.wav"))[:2]
+    sampler = BatchSampler(files, mixing="0db")
+    plain = sampler.sample(4, 20, np.random.default_rng(3), Augmentation(level_db=(0, 0)))
+    reversed_ = sampler.sample(4, 20, np.random.default_rng(3), Augmentation(level_db=(0, 0), reverse_probability=1.0))
+    # the first example draws the same windows and gains; mixture and both sources run backwards
+    for plain_part, reversed_part in zip(plain[:3], reversed_[:3]):
+        assert not np.allclose(plain_part[0], reversed_part[0])
+        np.testing.assert_array_equal(plain_part[0][::-1], reversed_part[0])
+    with pytest.raises(SvsError, match="reverse_probability"):
+        Config(reverse_probability=1.5)

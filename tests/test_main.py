@@ -382,3 +382,49 @@ def test_pitch_views_stream_in_chunks_and_reach_the_command_line(tiny_model, tmp
     mixture = sf.read(tmp_path / "views" / "song_mono.wav")[0]
     np.testing.assert_allclose(sum(stems["views"]), mixture, atol=1e-5)  # the stems still add back
     assert not np.allclose(stems["views"][1], stems["plain"][1], atol=1e-4)
+
+
+def test_reverse_view_averages_the_masks_of_the_input_forwards_and_backwards(tiny_model, lookahead_model, tmp_path):
+    import evaluate
+    from preprocess import istft, stft
+    from separator import BothWays, SeparationStream, load_separator, post_filter
+
+    waveform = song(2.3)
+    spectrogram = stft(waveform)
+    magnitude = np.abs(spectrogram)
+    plain = Separator(tiny_model, mask_power=1.0, chunk_frames=37)
+    forward = plain.vocals_mask(magnitude)[0]
+    backward = plain.vocals_mask(np.ascontiguousarray(magnitude[::-1]))[0][::-1]
+    assert np.abs(forward - backward).max() > 0.01  # played backwards, the GRU hears each frame's other side
+    both = load_separator(tiny_model, (), mask_power=1.5, reverse_view=True, chunk_frames=37)
+    assert isinstance(both, BothWays) and both.inner.mask_power == 1.0  # post-filtered once, after the mean
+    expected = post_filter((forward + backward) / 2, 1.5)
+    np.testing.assert_allclose(both.vocals_mask(magnitude)[0], expected, atol=1e-5)
+    # fed in blocks, the stream gives nothing before the end, then the whole input's masking
+    stream = SeparationStream(both, SAMPLE_RATE, 1)
+    early = [stream.feed(waveform[None, i:i + 4000]) for i in range(0, len(waveform), 4000)]
+    assert all(part[0].shape[1] == 0 for part in early)
+    np.testing.assert_allclose(stream.finish()[0][0], istft(expected * spectrogram, length=len(waveform)), atol=2e-5)
+    # with pitch views: each direction's views averaged, then the two directions, post-filtered once
+    views = load_separator(tiny_model, (-2, 2), mask_power=1.0)
+    both_views = load_separator(tiny_model, (-2, 2), mask_power=1.5, reverse_view=True)
+    expected_views = post_filter((views.vocals_mask(magnitude)[0]
+                                  + views.vocals_mask(np.ascontiguousarray(magnitude[::-1]))[0][::-1]) / 2, 1.5)
+    np.testing.assert_allclose(both_views.vocals_mask(magnitude)[0], expected_views, atol=1e-5)
+    with pytest.raises(SvsError, match="lookahead"):
+        load_separator(lookahead_model, (), reverse_view=True)
+    # main.py and evaluate.py: --reverse-view
+    sf.write(tmp_path / "song.wav", waveform, SAMPLE_RATE, subtype="FLOAT")  # the same samples
+    for label, flags in (("forward", []), ("both", ["--reverse-view"])):
+        assert main.main([str(tmp_path / "song.wav"), "--output-dir", str(tmp_path / label), "--model",
+                          str(tiny_model), "--quiet", "--pitch-views", "--mask-power", "1.5", *flags]) == 0
+    vocals = {label: sf.read(tmp_path / label / "song_src2.wav")[0] for label in ("forward", "both")}
+    np.testing.assert_allclose(vocals["both"], istft(expected * spectrogram, length=len(waveform)), atol=1e-4)
+    assert not np.allclose(vocals["both"], vocals["forward"], atol=1e-4)
+    clip = tmp_path / "clips" / "abjones_1_01.wav"
+    clip.parent.mkdir()
+    sf.write(clip, np.stack(synthetic_sources(1.5, 2), axis=1), SAMPLE_RATE)
+    (tmp_path / "list.txt").write_text(f"{clip}\n")
+    assert evaluate.main(["--list", str(tmp_path / "list.txt"), "--model-dir", str(tiny_model), "--reverse-view",
+                          "--output-dir", str(tmp_path / "stats"), "--name", "r", "--jobs", "1", "--quiet"]) == 0
+    assert '"reverse_view": true' in (tmp_path / "stats" / "r_summary.json").read_text()

@@ -124,14 +124,6 @@ declare -A RUNS=(
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
-  [context-pitch8-15k-seed1-timerev]="context-pitch8-15k-seed1 --reverse-view"  # also the whole clip played backwards
-  [context-pitch8-15k-seed1-views2-wiener1.5-timerev]="context-pitch8-15k-seed1 --pitch-views -2 2 --mask-power 1.5 --reverse-view"
-  [context-pitch8-15k-seed2-timerev]="context-pitch8-15k-seed2 --reverse-view"
-  [context-pitch8-15k-seed2-views2-wiener1.5-timerev]="context-pitch8-15k-seed2 --pitch-views -2 2 --mask-power 1.5 --reverse-view"
-  [context-pitch8-15k-seed3-timerev]="context-pitch8-15k-seed3 --reverse-view"
-  [context-pitch8-15k-seed3-views2-wiener1.5-timerev]="context-pitch8-15k-seed3 --pitch-views -2 2 --mask-power 1.5 --reverse-view"
-  [abjones-context-pitch-15k-timerev]="abjones-context-pitch-15k --reverse-view"
-  [abjones-context-pitch-15k-views2-wiener1.5-timerev]="abjones-context-pitch-15k --pitch-views -2 2 --mask-power 1.5 --reverse-view"
   [context-pitch-ema-plain]="context-pitch-ema/no-ema"  # the same run's weights without the average
   [context-pitch-ema-seed1-plain]="context-pitch-ema-seed1/no-ema"
   [context-pitch-rerun-input-12]="context-pitch-rerun --gain-db -12"  # the input level the network hears
@@ -321,11 +313,7 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch8-frames50 context-pitch8-frames50-seed1
        abjones-context-pitch8-batch8 abjones-context-pitch8-batch8-seed1
        context-pitch8-batch8 context-pitch8-batch8-seed1
-       abjones-context-pitch8-rev50 context-pitch8-rev50
-       context-pitch8-15k-seed1-timerev context-pitch8-15k-seed1-views2-wiener1.5-timerev
-       context-pitch8-15k-seed2-timerev context-pitch8-15k-seed2-views2-wiener1.5-timerev
-       context-pitch8-15k-seed3-timerev context-pitch8-15k-seed3-views2-wiener1.5-timerev
-       abjones-context-pitch-15k-timerev abjones-context-pitch-15k-views2-wiener1.5-timerev)
+       abjones-context-pitch8-rev50 context-pitch8-rev50)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

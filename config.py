@@ -60,7 +60,6 @@ class Config:
     input_gain_db: float = 0.0       # inference: the network hears the mixture scaled by this (masks apply unscaled)
     view_shift: float = 0.0          # inference: also hears the mixture moved by -+this many semitones, masks averaged
     mask_power: float = 1.0          # inference: Wiener-style post-filter exponent of the vocals mask (1: off)
-    reverse_view: bool = False       # inference: also hears the whole song backwards, masks averaged
     validate_every: int = 200
     checkpoint_every: int = 1000
     seed: int = 0

@@ -63,8 +63,7 @@ def format_table(scores: dict[str, dict[str, float]]) -> str:
 def evaluate(files: list[Path], model_dir: Path | list[Path], mixing: str | None = None, jobs: int = 2,
              demo_dir: Path | None = None, quiet: bool = False, gain_db: float = 0.0,
              mask_power: float | None = None, backend: str = "auto", input_gain_db: float | None = None,
-             pitch_views: tuple[float, ...] | None = None, reverse_view: bool | None = None
-             ) -> tuple[list[dict], dict]:
+             pitch_views: tuple[float, ...] | None = None) -> tuple[list[dict], dict]:
     """Separate every clip and score it; returns per-clip rows and the global scores.
     `gain_db` scales each mixture (and its sources) first, to check that quiet or loud input
     separates as well (BSS Eval itself does not depend on the scale)."""
@@ -72,10 +71,10 @@ def evaluate(files: list[Path], model_dir: Path | list[Path], mixing: str | None
     import soundfile as sf
 
     from preprocess import load_mir1k_clip
-    from separator import BothWays, load_separator
+    from separator import load_separator
 
-    separator = load_separator(model_dir, pitch_views, mask_power=mask_power, reverse_view=reverse_view,
-                               backend=backend, input_gain_db=input_gain_db)
+    separator = load_separator(model_dir, pitch_views, mask_power=mask_power, backend=backend,
+                               input_gain_db=input_gain_db)
     mixing = mixing or separator.config.mixing
     rows, pending = [], []
     gain = np.float32(10 ** (gain_db / 20))
@@ -101,8 +100,7 @@ def evaluate(files: list[Path], model_dir: Path | list[Path], mixing: str | None
         raise SvsError("no clips were scored: the list is empty or every clip has a silent source")
     return rows, {"mixing": mixing, "gain_db": gain_db, "input_gain_db": separator.input_gain_db,
                   "mask_power": separator.mask_power,
-                  "pitch_views": [s for s in getattr(separator, "semitones", []) if s],
-                  "reverse_view": isinstance(separator, BothWays), "backend": separator.backend,
+                  "pitch_views": [s for s in getattr(separator, "semitones", []) if s], "backend": separator.backend,
                   "config": separator.config.to_json(), "scores": global_scores(rows)}
 
 
@@ -144,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.time()
         rows, summary = evaluate(files, args.model_dir, args.mixing, args.jobs, args.demo, args.quiet,
                                  args.gain_db, args.mask_power, args.backend, args.input_gain_db,
-                                 args.pitch_views, args.reverse_view)
+                                 args.pitch_views)
         model_dir = [str(d) for d in args.model_dir] if len(args.model_dir) > 1 else str(args.model_dir[0])
         summary.update(list=str(args.list), model_dir=model_dir, clips=len(rows),
                        seconds_of_audio=float(sum(r["seconds"] for r in rows)),

@@ -6,8 +6,7 @@
     stems = load_separator("model", pitch_views=(), mask_power=1.0).separate(...)  # the network's mask alone
 
 `load_separator` gives what main.py uses: a `Separator` (one model), an `Ensemble` (several),
-wrapped in `PitchViews` when the (first) model's config asks for views (`view_shift`), and in
-`BothWays` when it asks for the time-reversed view (`reverse_view`).
+wrapped in `PitchViews` when the (first) model's config asks for views (`view_shift`).
 
 The model works on 16 kHz mono magnitudes. Its masks are mapped onto the STFT of each
 input channel at the input's own rate (linear interpolation in time and frequency), so
@@ -16,7 +15,6 @@ the stems keep the input's rate and channels and always add back to the input. A
 """
 from __future__ import annotations
 
-import argparse
 import os
 from pathlib import Path
 
@@ -241,33 +239,6 @@ class PitchViews(_MaskSeparator):
         return post_filter(total / count, self.mask_power), new_states
 
 
-class BothWays(_MaskSeparator):
-    """`inner` hears the whole input forwards and backwards: played backwards, the GRU hears what
-    comes after each frame before deciding its mask. The two vocals masks are averaged and
-    post-filtered once. The backward pass starts at the end, so this needs the whole input at
-    once (`whole_input`: the stream holds the song until it ends). Costs twice inner's time."""
-
-    whole_input = True
-
-    def __init__(self, inner: _MaskSeparator, mask_power: float = 1.0):
-        _check_mask_power(mask_power)
-        if inner.config.lookahead:
-            raise SvsError("the time-reversed view needs a model without lookahead "
-                           f"(this one outputs each mask {inner.config.lookahead} frames late)")
-        self.inner, self.mask_power = inner, mask_power
-        self.config, self.chunk_frames = inner.config, inner.chunk_frames
-        self.backend, self.input_gain_db = inner.backend, inner.input_gain_db
-        self.semitones = getattr(inner, "semitones", [])
-
-    def vocals_mask(self, magnitude: np.ndarray, states: list | None = None) -> tuple[np.ndarray, None]:
-        """As Separator.vocals_mask, of the whole input at once (no states to carry)."""
-        if states is not None:
-            raise SvsError("the time-reversed view separates the whole input at once, not in parts")
-        forward, _ = self.inner.vocals_mask(magnitude)
-        backward, _ = self.inner.vocals_mask(np.ascontiguousarray(magnitude[::-1]))
-        return post_filter((forward + backward[::-1]) / 2, self.mask_power), None
-
-
 def add_mask_arguments(parser) -> None:
     """main.py's and evaluate.py's --mask-power and --pitch-views (None: the model's own)."""
     parser.add_argument("--mask-power", type=float,
@@ -278,19 +249,13 @@ def add_mask_arguments(parser) -> None:
                              "these semitones and average the vocals masks, one model's time per view "
                              "(default: the model's view_shift, -2 and +2 for the shipped model; "
                              "--pitch-views alone: none)")
-    parser.add_argument("--reverse-view", action=argparse.BooleanOptionalAction,
-                        help="test-time augmentation: also separate the whole input played backwards and "
-                             "average the vocals masks; twice the time, and the whole song is held in memory "
-                             "(default: the model's reverse_view)")
 
 
-def load_separator(model_dirs, pitch_views=None, mask_power: float | None = None, reverse_view: bool | None = None,
-                   **options) -> _MaskSeparator:
+def load_separator(model_dirs, pitch_views=None, mask_power: float | None = None, **options) -> _MaskSeparator:
     """What main.py and evaluate.py separate with: a Separator for one model folder, an Ensemble
-    for several (a path or a list of paths), wrapped in PitchViews when there are views and in
-    BothWays with the time-reversed view. `pitch_views` (semitones; empty or zeros: none),
-    `mask_power` and `reverse_view` default to the (first) model's `view_shift` (views at -+ that),
-    `mask_power` and `reverse_view`."""
+    for several (a path or a list of paths), wrapped in PitchViews when there are views.
+    `pitch_views` (semitones; empty or zeros: none) and `mask_power` default to the (first)
+    model's `view_shift` (views at -+ that) and `mask_power`."""
     from config import load_config
 
     dirs = [model_dirs] if isinstance(model_dirs, (str, os.PathLike)) else list(model_dirs)
@@ -301,16 +266,13 @@ def load_separator(model_dirs, pitch_views=None, mask_power: float | None = None
         pitch_views = (-config.view_shift, config.view_shift)
     pitch_views = tuple(float(s) for s in pitch_views if s)
     mask_power = config.mask_power if mask_power is None else mask_power
-    reverse_view = config.reverse_view if reverse_view is None else reverse_view
     _check_mask_power(mask_power)
-    inner_power = 1.0 if pitch_views or reverse_view else mask_power  # post-filtered once, after the mean
+    inner_power = 1.0 if pitch_views else mask_power  # post-filtered once, after the views' mean
     if len(dirs) == 1:
         inner = Separator(dirs[0], mask_power=inner_power, **options)
     else:
         inner = Ensemble(dirs, mask_power=inner_power, **options)
-    if pitch_views:
-        inner = PitchViews(inner, pitch_views, 1.0 if reverse_view else mask_power)
-    return BothWays(inner, mask_power) if reverse_view else inner
+    return PitchViews(inner, pitch_views, mask_power) if pitch_views else inner
 
 
 def _onnx_session(model_dir: str | os.PathLike, required: bool, threads: int = 1):
@@ -517,10 +479,7 @@ class SeparationStream:
                 self.mono16 = self.mono16[keep - self.mono16_start:]
                 self.mono16_start = keep
         chunk = self.separator.chunk_frames
-        if final:
-            ready = len(self.pending)
-        else:  # whole chunks; nothing before the end for a separator that needs the whole input
-            ready = 0 if getattr(self.separator, "whole_input", False) else len(self.pending) // chunk * chunk
+        ready = len(self.pending) if final else len(self.pending) // chunk * chunk
         if ready or (final and self.lookahead):
             spectrum, self.pending = self.pending[:ready], self.pending[ready:]  # (frames, bins)
             magnitude = np.abs(spectrum)

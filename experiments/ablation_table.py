@@ -23,7 +23,7 @@ ABLATION_BASE = dict(pitch_shift=4.0)  # the context recipe as the ablation ran 
 # not a recipe change: the run's length is its own column, the rest only schedule logging and saving
 # (the inference settings are shown with what else happened at inference, from the scores' summary)
 UNCOMPARED = ("iterations", "recipe", "validate_every", "checkpoint_every", "input_gain_db", "view_shift",
-              "mask_power", "reverse_view")
+              "mask_power")
 
 
 def reversed_direction(summary: dict) -> bool:
@@ -79,8 +79,6 @@ def main() -> None:
             changes += f", mask_power={summary['mask_power']} (at inference)"
         if summary.get("pitch_views"):
             changes += f", pitch views {views_text(summary['pitch_views'])} (at inference)"
-        if summary.get("reverse_view"):
-            changes += ", time-reversed view (at inference)"
         heard_db = summary.get("gain_db", 0.0) + summary.get("input_gain_db", 0.0)  # both scale what it hears
         if heard_db:
             changes += f", input {heard_db:+g} dB (at inference)"
@@ -110,7 +108,7 @@ def inference_suffix(summary: dict) -> str:
     views = sorted({abs(s) for s in summary.get("pitch_views") or []})
     power = summary.get("mask_power", 1.0)
     return ((f"-views{''.join(f'{s:g}' for s in views)}" if views else "")
-            + (f"-wiener{power:g}" if power != 1.0 else "") + ("-timerev" if summary.get("reverse_view") else ""))
+            + (f"-wiener{power:g}" if power != 1.0 else ""))
 
 
 def ensembles() -> None:
@@ -194,8 +192,8 @@ def models_with_views() -> dict[str, dict]:
     models: dict[str, dict] = {}
     for summary_path in (ROOT / "statistics" / "dev").glob("*_summary.json"):
         summary = json.loads(summary_path.read_text())
-        if summary.get("gain_db", 0.0) + summary.get("input_gain_db", 0.0) or summary.get("reverse_view"):
-            continue  # the input-level and time-reversed rows (as the main table marks them)
+        if summary.get("gain_db", 0.0) + summary.get("input_gain_db", 0.0):
+            continue  # the input-level rows (as the main table marks them)
         model = Path(summary["model_dir"]).name.removeprefix("dev-")
         models.setdefault(model, {})[setting(summary)] = {**summary, "path": summary_path}
     models = {model: scored for model, scored in models.items()

@@ -6,10 +6,9 @@ import json
 from conftest import experiment
 
 
-def write_scores(folder, name, views, power, vocals_nsdr, reverse_view=False):
+def write_scores(folder, name, views, power, vocals_nsdr):
     """A scores summary and per-clip CSV of model `run`, as evaluate.py writes them (the fields read)."""
-    summary = dict(model_dir="runs/dev-run", list="data/dev-amy/valid.txt", pitch_views=views, mask_power=power,
-                   reverse_view=reverse_view)
+    summary = dict(model_dir="runs/dev-run", list="data/dev-amy/valid.txt", pitch_views=views, mask_power=power)
     (folder / f"{name}_summary.json").write_text(json.dumps(summary))
     rows = [f"clip{i}.wav,{seconds},{nsdr}" for i, (seconds, nsdr) in enumerate(zip((1.0, 3.0), vocals_nsdr))]
     (folder / f"{name}_clips.csv").write_text("clip,seconds,vocals_nsdr\n" + "\n".join(rows) + "\n")
@@ -28,18 +27,3 @@ def test_per_clip_oracle_takes_each_clips_best_setting_and_weighs_clips_by_lengt
     # clips of 1 and 3 s: views -2 +2 (the default) (8 + 3 * 5) / 4 = 5.75 beats views -4 +4's (2 + 3 * 6) / 4 = 5,
     # and the oracle takes 8 from the one and 6 from the other: (8 + 3 * 6) / 4 = 6.5
     assert row == "| `run` | 3 | 4.00 | 5.75 | 5.75 (views -2 +2, post-filter 1.5) | 6.50 (+0.75) |"
-
-
-def test_time_reversed_rows_stay_out_of_the_views_comparison(tmp_path):
-    folder = tmp_path / "statistics" / "dev"
-    folder.mkdir(parents=True)
-    write_scores(folder, "run", [], 1.0, (4.0, 4.0))
-    write_scores(folder, "run-views2-wiener1.5", [-2.0, 2.0], 1.5, (8.0, 5.0))
-    write_scores(folder, "run-timerev", [], 1.0, (9.0, 9.0), reverse_view=True)  # not the network alone
-    ablation_table = experiment("ablation_table")
-    ablation_table.ROOT = tmp_path
-    scored = ablation_table.models_with_views()["run"]
-    assert sorted(scored) == [((), 1.0), ((-2.0, 2.0), 1.5)]
-    assert scored[ablation_table.ALONE]["path"].name == "run_summary.json"
-    assert ablation_table.inference_suffix(dict(pitch_views=[-2.0, 2.0], mask_power=1.5, reverse_view=True)) \
-        == "-views2-wiener1.5-timerev"

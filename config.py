@@ -35,6 +35,7 @@ class Config:
     batch_size: int = 64
     learning_rate: float = 1e-4
     lr_schedule: str = "constant"    # constant | cosine (decays to 1% over `iterations`)
+    warmup: int = 0                  # with cosine: the learning rate rises from 0 over this many steps, then decays
     iterations: int = 50000
     discriminative_weight: float = 0.0  # gamma of Huang et al.'s discriminative term
     loss_power: float = 1.0          # magnitudes raised to this power in the loss (< 1: compressed)
@@ -72,6 +73,9 @@ class Config:
             raise SvsError(f"loss_power must be above 0 (1 is plain MSE on magnitudes), got {self.loss_power}")
         if not 0 <= self.ema < 1:
             raise SvsError(f"ema is a momentum in [0, 1) (0: off; e.g. 0.999), got {self.ema}")
+        if not 0 <= self.warmup < self.iterations or (self.warmup and self.lr_schedule != "cosine"):
+            raise SvsError(f"warmup is a count of steps below iterations ({self.iterations}), with the cosine "
+                           f"lr_schedule, got {self.warmup} with {self.lr_schedule}")
         if self.clip_norm < 0:
             raise SvsError(f"clip_norm is a global gradient norm (0: off; e.g. 5), got {self.clip_norm}")
         if self.pitch_formants not in PITCH_FORMANTS:

@@ -28,14 +28,22 @@ SNAPSHOT_DIR = "snapshots"
 NO_EMA_DIR = "no-ema"  # with --ema: the plain (not averaged) weights of the same run, for comparison
 
 
+def learning_rate_schedule(config: Config):
+    """The learning rate: a number (constant) or a Keras schedule of the step (cosine, after `warmup`)."""
+    import keras
+    if config.lr_schedule == "constant":
+        return config.learning_rate
+    if config.lr_schedule != "cosine":
+        raise SvsError(f"unknown lr_schedule {config.lr_schedule!r}: use constant or cosine")
+    if config.warmup:  # linear from 0 to learning_rate, then the cosine over the remaining steps
+        return keras.optimizers.schedules.CosineDecay(0.0, decay_steps=config.iterations - config.warmup, alpha=0.01,
+                                                      warmup_target=config.learning_rate, warmup_steps=config.warmup)
+    return keras.optimizers.schedules.CosineDecay(config.learning_rate, decay_steps=config.iterations, alpha=0.01)
+
+
 def make_optimizer(config: Config):
     import keras
-    learning_rate = config.learning_rate
-    if config.lr_schedule == "cosine":
-        learning_rate = keras.optimizers.schedules.CosineDecay(
-            config.learning_rate, decay_steps=config.iterations, alpha=0.01)
-    elif config.lr_schedule != "constant":
-        raise SvsError(f"unknown lr_schedule {config.lr_schedule!r}: use constant or cosine")
+    learning_rate = learning_rate_schedule(config)
     # With `ema` the optimizer also keeps a moving average of the weights (Keras' use_ema, updated
     # after every step, the first step copying the weights); `save_trained_model` saves it.
     # With `clip_norm` Keras scales each step's gradients down to that global norm first.

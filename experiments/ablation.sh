@@ -121,6 +121,11 @@ declare -A RUNS=(
   [context-pitch8-batch8-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --batch-size 8 --seed 1"
   [abjones-context-pitch8-rev50]="--recipe context --iterations 3000 --pitch-shift 8 --reverse-probability 0.5"  # half the windows backwards
   [context-pitch8-rev50]="--recipe context --iterations 3000 --pitch-shift 8 --reverse-probability 0.5"
+  [context-pitch8-warmup500]="--recipe context --iterations 3000 --pitch-shift 8 --warmup 500"  # learning rate from 0 over 500 steps
+  [context-pitch8-warmup500-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --warmup 500 --seed 1"
+  [context-pitch8-warmup500-seed2]="--recipe context --iterations 3000 --pitch-shift 8 --warmup 500 --seed 2"
+  [abjones-context-pitch8-warmup500]="--recipe context --iterations 3000 --pitch-shift 8 --warmup 500"
+  [abjones-context-pitch8-warmup500-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --warmup 500 --seed 1"
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
@@ -313,7 +318,9 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch8-frames50 context-pitch8-frames50-seed1
        abjones-context-pitch8-batch8 abjones-context-pitch8-batch8-seed1
        context-pitch8-batch8 context-pitch8-batch8-seed1
-       abjones-context-pitch8-rev50 context-pitch8-rev50)
+       abjones-context-pitch8-rev50 context-pitch8-rev50
+       context-pitch8-warmup500 context-pitch8-warmup500-seed1 context-pitch8-warmup500-seed2
+       abjones-context-pitch8-warmup500 abjones-context-pitch8-warmup500-seed1)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

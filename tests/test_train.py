@@ -222,3 +222,16 @@ def test_clip_norm_scales_each_steps_gradients_to_the_global_norm():
     for c, h in zip(clipped, by_hand):
         np.testing.assert_allclose(c, h, rtol=1e-6)
     assert not np.allclose(np.concatenate(clipped), np.concatenate(plain))  # Adam alone would differ
+
+
+def test_warmup_raises_the_learning_rate_from_zero_then_the_cosine_decays_it():
+    schedule = train.learning_rate_schedule(recipe_config("context", iterations=1000, warmup=100))
+    rates = {step: float(schedule(step)) for step in (0, 50, 100, 550, 1000)}
+    assert rates[0] == 0.0 and rates[50] == pytest.approx(5e-4) and rates[100] == pytest.approx(1e-3)
+    assert rates[550] == pytest.approx(1e-3 * (0.01 + 0.99 * 0.5), rel=1e-4)  # half-way through the cosine
+    assert rates[1000] == pytest.approx(1e-5)
+    plain = train.learning_rate_schedule(recipe_config("context", iterations=1000))
+    assert float(plain(0)) == pytest.approx(1e-3)  # off by default
+    for bad in (dict(warmup=-1), dict(warmup=1000), dict(warmup=10, lr_schedule="constant")):
+        with pytest.raises(SvsError, match="warmup"):
+            recipe_config("context", iterations=1000, **bad)

@@ -129,6 +129,8 @@ declare -A RUNS=(
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
+  [context-pitch8-rev50-views2-wiener1.5]="context-pitch8-rev50 --pitch-views -2 2 --mask-power 1.5"
+  [abjones-context-pitch8-rev50-views2-wiener1.5]="abjones-context-pitch8-rev50 --pitch-views -2 2 --mask-power 1.5"
   [context-pitch-ema-plain]="context-pitch-ema/no-ema"  # the same run's weights without the average
   [context-pitch-ema-seed1-plain]="context-pitch-ema-seed1/no-ema"
   [context-pitch-rerun-input-12]="context-pitch-rerun --gain-db -12"  # the input level the network hears
@@ -319,6 +321,7 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        abjones-context-pitch8-batch8 abjones-context-pitch8-batch8-seed1
        context-pitch8-batch8 context-pitch8-batch8-seed1
        abjones-context-pitch8-rev50 context-pitch8-rev50
+       abjones-context-pitch8-rev50-views2-wiener1.5 context-pitch8-rev50-views2-wiener1.5
        context-pitch8-warmup500 context-pitch8-warmup500-seed1 context-pitch8-warmup500-seed2
        abjones-context-pitch8-warmup500 abjones-context-pitch8-warmup500-seed1)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132

@@ -126,7 +126,6 @@ declare -A RUNS=(
   [context-pitch8-warmup500-seed2]="--recipe context --iterations 3000 --pitch-shift 8 --warmup 500 --seed 2"
   [abjones-context-pitch8-warmup500]="--recipe context --iterations 3000 --pitch-shift 8 --warmup 500"
   [abjones-context-pitch8-warmup500-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --warmup 500 --seed 1"
-  [abjones-context-pitch8-warmup500-seed2]="--recipe context --iterations 3000 --pitch-shift 8 --warmup 500 --seed 2"
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
@@ -324,7 +323,7 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        abjones-context-pitch8-rev50 context-pitch8-rev50
        abjones-context-pitch8-rev50-views2-wiener1.5 context-pitch8-rev50-views2-wiener1.5
        context-pitch8-warmup500 context-pitch8-warmup500-seed1 context-pitch8-warmup500-seed2
-       abjones-context-pitch8-warmup500 abjones-context-pitch8-warmup500-seed1 abjones-context-pitch8-warmup500-seed2)
+       abjones-context-pitch8-warmup500 abjones-context-pitch8-warmup500-seed1)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

@@ -123,7 +123,6 @@ declare -A RUNS=(
   [context-pitch8-rev50]="--recipe context --iterations 3000 --pitch-shift 8 --reverse-probability 0.5"
   [context-pitch8-warmup500]="--recipe context --iterations 3000 --pitch-shift 8 --warmup 500"  # learning rate from 0 over 500 steps
   [context-pitch8-warmup500-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --warmup 500 --seed 1"
-  [context-pitch8-warmup500-seed2]="--recipe context --iterations 3000 --pitch-shift 8 --warmup 500 --seed 2"
   [abjones-context-pitch8-warmup500]="--recipe context --iterations 3000 --pitch-shift 8 --warmup 500"
   [abjones-context-pitch8-warmup500-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --warmup 500 --seed 1"
 )
@@ -322,7 +321,7 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch8-batch8 context-pitch8-batch8-seed1
        abjones-context-pitch8-rev50 context-pitch8-rev50
        abjones-context-pitch8-rev50-views2-wiener1.5 context-pitch8-rev50-views2-wiener1.5
-       context-pitch8-warmup500 context-pitch8-warmup500-seed1 context-pitch8-warmup500-seed2
+       context-pitch8-warmup500 context-pitch8-warmup500-seed1
        abjones-context-pitch8-warmup500 abjones-context-pitch8-warmup500-seed1)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac

@@ -152,8 +152,8 @@ class Augmentation:
     `time_keep`). The loss still covers every bin and frame, so the network learns to carry on
     from what it heard around them.
     reverse_probability: chance that a window is played backwards, mixture and sources alike, so
-    the network also learns to separate from what comes after a frame (a time-reversed view at
-    inference then hears it as in training).
+    the network also learns to separate from what comes after a frame (as the backward pass of
+    experiments/time_reversed_view.py asks of it).
     The sampler's extra versions of vocals and accompaniments (pitch and formants shifted by
     resampling, or for vocals the pitch alone, `pitch_formants`) are drawn uniformly when augmenting.
     """

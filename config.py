@@ -43,6 +43,7 @@ class Config:
     phase_sensitive: bool = False    # targets |S| cos(angle S - angle Y) in [0, |Y|] instead of |S|
     augment: bool = False            # remixing, voice-level and input-level augmentation
     remix_probability: float = 0.5   # with augment: chance that a window's accompaniment comes from another clip
+    voice_gain_db: float = 5.0       # with augment: the voice-to-accompaniment level moves by up to +-this many dB
     pitch_shift: float = 0.0         # with augment: vocals also resampled by up to +-this many semitones
     pitch_formants: str = "move"     # pitch-shifted vocals' formants: move with the pitch | keep (warped back) | both
     pitch_steps: int = 2             # pitch-shifted vocal versions on each side of the original, evenly up to +-pitch_shift
@@ -87,9 +88,10 @@ class Config:
         for name in ("remix_probability", "reverse_probability"):
             if not 0 <= getattr(self, name) <= 1:
                 raise SvsError(f"{name} is a probability in [0, 1], got {getattr(self, name)}")
-        if min(self.frequency_mask, self.time_mask, self.weight_decay) < 0:
-            raise SvsError(f"frequency_mask (bins), time_mask (frames) and weight_decay are 0 (off) or above, "
-                           f"got {self.frequency_mask}, {self.time_mask} and {self.weight_decay}")
+        if min(self.frequency_mask, self.time_mask, self.weight_decay, self.voice_gain_db) < 0:
+            raise SvsError(f"frequency_mask (bins), time_mask (frames), weight_decay and voice_gain_db (a +- range) "
+                           f"are 0 (off) or above, got {self.frequency_mask}, {self.time_mask}, {self.weight_decay} "
+                           f"and {self.voice_gain_db}")
         if self.time_stretch < 0:
             raise SvsError(f"time_stretch is a tempo change (0: off; e.g. 0.2), got {self.time_stretch}")
         if min(self.pitch_shift, self.accompaniment_shift, self.formant_shift, self.view_shift) < 0:

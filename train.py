@@ -107,6 +107,15 @@ def _truncate_log(path: Path, step: int) -> None:
         writer.writerows(rows)
 
 
+def training_augmentation(config: Config) -> Augmentation | None:
+    """The sampler's augmentation for `config`: every Augmentation field that config.json also has
+    (voice_gain_db, remix_probability, ...) takes the config's value; None without `augment`."""
+    if not config.augment:
+        return None
+    shared = {f.name for f in dataclasses.fields(Augmentation)} & {f.name for f in dataclasses.fields(Config)}
+    return Augmentation(**{name: getattr(config, name) for name in shared})
+
+
 def train(config: Config, train_files: list[Path], valid_files: list[Path], model_dir: Path,
           resume: bool = False, figure: Path | None = None, quiet: bool = False, snapshot_every: int = 0) -> dict:
     """Run the training loop to `config.iterations`; returns the final state (step, losses, times).
@@ -153,10 +162,7 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
     if step >= config.iterations:
         print(f"already at step {step} >= --iterations {config.iterations}: nothing to do")
 
-    augmentation = (Augmentation(remix_probability=config.remix_probability, eq_db=config.eq_db,
-                                 formant_shift=config.formant_shift, frequency_mask=config.frequency_mask,
-                                 time_mask=config.time_mask, reverse_probability=config.reverse_probability)
-                    if config.augment else None)
+    augmentation = training_augmentation(config)
 
     train_step = make_train_step(model, optimizer)
 

@@ -236,3 +236,23 @@ def test_reversed_windows_play_backwards(mir1k):
         np.testing.assert_array_equal(plain_part[0][::-1], reversed_part[0])
     with pytest.raises(SvsError, match="reverse_probability"):
         Config(reverse_probability=1.5)
+
+
+def test_voice_gain_moves_the_voice_to_accompaniment_level_within_its_range(mir1k):
+    files = sorted((mir1k / "Wavfile").glob("amy_*.wav"))[:2]
+    sampler = BatchSampler(files, mixing="0db")
+    _, accompaniment0, vocals0, _ = sampler.sample(16, 20, np.random.default_rng(5),
+                                                   Augmentation(voice_gain_db=0.0, level_db=(0, 0)))
+    _, accompaniment, vocals, _ = sampler.sample(16, 20, np.random.default_rng(5),
+                                                 Augmentation(voice_gain_db=10.0, level_db=(0, 0)))
+    # the same windows, the voice scaled by g and the accompaniment by 1/g: a level change of 40 log10(g) dB
+    heard = (np.sum(vocals0**2, axis=(1, 2)) > 0) & (np.sum(accompaniment0**2, axis=(1, 2)) > 0)
+    assert heard.sum() >= 8
+    accompaniment0, vocals0, accompaniment, vocals = (x[heard] for x in (accompaniment0, vocals0, accompaniment, vocals))
+    voice_gain = np.sqrt(np.sum(vocals**2, axis=(1, 2)) / np.sum(vocals0**2, axis=(1, 2)))
+    accompaniment_gain = np.sqrt(np.sum(accompaniment**2, axis=(1, 2)) / np.sum(accompaniment0**2, axis=(1, 2)))
+    np.testing.assert_allclose(voice_gain * accompaniment_gain, 1.0, rtol=1e-4)
+    shift_db = 40 * np.log10(voice_gain)
+    assert np.all(np.abs(shift_db) <= 10 + 1e-3) and np.ptp(shift_db) > 5
+    with pytest.raises(SvsError, match="voice_gain_db"):
+        Config(voice_gain_db=-1)

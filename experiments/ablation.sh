@@ -133,6 +133,8 @@ declare -A RUNS=(
   [context-pitch8-vgain0-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --voice-gain-db 0 --seed 1"
   [abjones-context-pitch8-vgain10-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --voice-gain-db 10 --seed 1"
   [context-pitch8-vgain10-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --voice-gain-db 10 --seed 1"  # seed 0 stalled
+  [context-pitch8-vgain10-clip5]="--recipe context --iterations 3000 --pitch-shift 8 --voice-gain-db 10 --clip-norm 5"  # stalled runs again, clipped
+  [abjones-context-pitch8-batch8-seed1-clip5]="--recipe context --iterations 3000 --pitch-shift 8 --batch-size 8 --seed 1 --clip-norm 5"
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
@@ -333,7 +335,8 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        abjones-context-pitch8-warmup500 abjones-context-pitch8-warmup500-seed1
        abjones-context-pitch8-vgain0 abjones-context-pitch8-vgain10 context-pitch8-vgain0 context-pitch8-vgain10
        abjones-context-pitch8-vgain0-seed1 context-pitch8-vgain0-seed1
-       abjones-context-pitch8-vgain10-seed1 context-pitch8-vgain10-seed1)
+       abjones-context-pitch8-vgain10-seed1 context-pitch8-vgain10-seed1
+       context-pitch8-vgain10-clip5 abjones-context-pitch8-batch8-seed1-clip5)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

@@ -318,6 +318,7 @@ class BatchSampler:
             if augmentation is not None and augmentation.eq_db:
                 v = v * augmentation.equaliser(self.num_bins, rng)
                 a = a * augmentation.equaliser(self.num_bins, rng)
+            # the random draw only when reversing is on, so runs without it sample as they did before it
             if augmentation is not None and augmentation.reverse_probability:
                 if rng.random() < augmentation.reverse_probability:
                     a, v = a[::-1], v[::-1]

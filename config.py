@@ -15,6 +15,7 @@ CONFIG_FILE = "config.json"
 PITCH_FORMANTS = ("move", "keep", "both")  # what pitch-shifted vocal versions do with their formants
 WEIGHTS_FILE = "model.weights.h5"
 ONNX_FILE = "model.onnx"  # the same network for ONNX Runtime, written beside the weights
+MEMBER_DIR = "member-{}"  # with `members` N > 1: the folder of member k (1..N-1) inside the first member's
 
 
 @dataclass
@@ -65,6 +66,7 @@ class Config:
     validate_every: int = 200
     checkpoint_every: int = 1000
     seed: int = 0
+    members: int = 1                 # models trained at once (seeds seed, seed+1, ...), their vocals masks averaged
     recipe: str = "seed"
 
     def __post_init__(self):
@@ -81,6 +83,8 @@ class Config:
             raise SvsError(f"clip_norm is a global gradient norm (0: off; e.g. 5), got {self.clip_norm}")
         if self.pitch_formants not in PITCH_FORMANTS:
             raise SvsError(f"pitch_formants must be one of {PITCH_FORMANTS}, got {self.pitch_formants!r}")
+        if self.members < 1:
+            raise SvsError(f"members is a count of models trained together (1: one model), got {self.members}")
         if self.pitch_steps < 1:
             raise SvsError(f"pitch_steps is a count of shifted versions on each side (e.g. 2), got {self.pitch_steps}")
         if not self.mask_power > 0:
@@ -136,6 +140,19 @@ def load_config(model_dir: str | os.PathLike) -> Config:
     if not path.is_file():
         raise SvsError(f"no model in {model_dir}: {path} is missing (train one with `python train.py`)")
     return Config.from_json(read_json(path))
+
+
+def member_dirs(model_dir: str | os.PathLike) -> list[Path]:
+    """The model folders that `model_dir` stands for: itself, and with `members` N > 1 also its
+    member-1 .. member-(N-1) folders (train.py --members N writes them)."""
+    model_dir = Path(model_dir)
+    count = load_config(model_dir).members
+    folders = [model_dir] + [model_dir / MEMBER_DIR.format(k) for k in range(1, count)]
+    for folder in folders[1:]:
+        if not (folder / CONFIG_FILE).is_file():
+            raise SvsError(f"{model_dir} is the first of {count} models trained together, but {folder} has no "
+                           f"model: finish training with `python train.py --resume --model-dir {model_dir}`")
+    return folders
 
 
 def model_fingerprint(model_dir: str | os.PathLike) -> str:

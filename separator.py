@@ -253,14 +253,16 @@ def add_mask_arguments(parser) -> None:
 
 def load_separator(model_dirs, pitch_views=None, mask_power: float | None = None, **options) -> _MaskSeparator:
     """What main.py and evaluate.py separate with: a Separator for one model folder, an Ensemble
-    for several (a path or a list of paths), wrapped in PitchViews when there are views.
+    for several (a path or a list of paths; a folder trained with `members` N counts as its N
+    models), wrapped in PitchViews when there are views.
     `pitch_views` (semitones; empty or zeros: none) and `mask_power` default to the (first)
     model's `view_shift` (views at -+ that) and `mask_power`."""
-    from config import load_config
+    from config import load_config, member_dirs
 
     dirs = [model_dirs] if isinstance(model_dirs, (str, os.PathLike)) else list(model_dirs)
     if not dirs:
         raise SvsError("no model folder given")
+    dirs = [member for model_dir in dirs for member in member_dirs(model_dir)]
     config = load_config(dirs[0])
     if pitch_views is None:
         pitch_views = (-config.view_shift, config.view_shift)

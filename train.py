@@ -3,6 +3,7 @@
 python train.py                      # the default recipe (see model.RECIPES)
 python train.py --recipe seed        # Lei Mao's original recipe, exactly
 python train.py --resume             # continue from model/checkpoint at its step
+python train.py --members 2          # two models at once (seeds 0 and 1, the second in model/member-1)
 """
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ import csv
 import dataclasses
 import os
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
+from config import MEMBER_DIR
 from model import (DEFAULT_RECIPE, RECIPES, Config, align_lookahead, build_model, checkpoint_dir, load_checkpoint,
                    load_config, recipe_config, save_checkpoint, save_model, separation_loss)
 from preprocess import Augmentation, BatchSampler
@@ -306,6 +309,65 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def member_arguments(config: Config, args: argparse.Namespace, index: int) -> list[str]:
+    """train.py's arguments for member `index` (1..members-1) of an ensemble run: the same
+    settings as `config` but one model, seed + index, in MODEL_DIR/member-INDEX, quiet, and
+    resumed when that folder has a checkpoint."""
+    member = dataclasses.replace(config, members=1, seed=config.seed + index)
+    folder = args.model_dir / MEMBER_DIR.format(index)
+    arguments = ["--recipe", member.recipe, "--model-dir", str(folder), "--figure", str(folder / "training_loss.png"),
+                 "--train-list", str(args.train_list), "--valid-list", str(args.valid_list),
+                 "--snapshot-every", str(args.snapshot_every), "--quiet"]
+    if args.also_train_on_valid:
+        arguments.append("--also-train-on-valid")
+    if args.resume and (checkpoint_dir(folder) / "state.json").is_file():
+        arguments.append("--resume")
+    for name, value in member.to_json().items():
+        if name != "recipe":
+            flag = name.replace("_", "-")
+            arguments += [f"--{flag}" if value else f"--no-{flag}"] if isinstance(value, bool) else [f"--{flag}", str(value)]
+    return arguments
+
+
+def start_members(config: Config, args: argparse.Namespace) -> list[tuple[Path, subprocess.Popen]]:
+    """With `members` N > 1, start members 1..N-1 as train.py processes of their own, each in its
+    own session (Ctrl-C reaches only this process, which then stops them in order) and writing
+    its output to MODEL_DIR/member-K/train.out."""
+    members = []
+    for index in range(1, config.members):
+        folder = args.model_dir / MEMBER_DIR.format(index)
+        folder.mkdir(parents=True, exist_ok=True)
+        output = open(folder / "train.out", "a")
+        print(f"member {index} (seed {config.seed + index}) trains at the same time in {folder}; "
+              f"its output goes to {output.name}")
+        process = subprocess.Popen([sys.executable, str(Path(__file__).resolve()),
+                                    *member_arguments(config, args, index)],
+                                   stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+        output.close()
+        members.append((folder, process))
+    return members
+
+
+def stop_members(members: list[tuple[Path, subprocess.Popen]]) -> None:
+    """Ask each member process to save a checkpoint and stop (SIGTERM, as `kill` does), and wait."""
+    for _, process in members:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for folder, process in members:
+        process.wait()
+        print(f"{folder}: stopped (exit {process.returncode}); `--resume` continues it too")
+
+
+def finish_members(members: list[tuple[Path, subprocess.Popen]]) -> None:
+    """Wait for the member processes; an error names those that failed."""
+    if any(process.poll() is None for _, process in members):
+        print(f"waiting for {', '.join(str(folder) for folder, _ in members)} to finish")
+    failed = [f"{folder} (exit {process.wait()}, see {folder / 'train.out'})" for folder, process in members
+              if process.wait() != 0]
+    if failed:
+        raise SvsError(f"{len(failed)} of the models trained at once failed: {'; '.join(failed)}")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` saves a checkpoint too, like Ctrl-C
@@ -327,8 +389,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"recipe {config.recipe}: " + ", ".join(f"{k}={v}" for k, v in config.to_json().items()))
         if args.snapshot_every < 0 or (args.snapshot_every and args.snapshot_every % config.checkpoint_every):
             raise SvsError(f"--snapshot-every must be a multiple of checkpoint_every ({config.checkpoint_every})")
-        train(config, train_files, valid_files, args.model_dir, resume=args.resume,
-              figure=args.figure, quiet=args.quiet, snapshot_every=args.snapshot_every)
+        members = start_members(config, args)
+        try:
+            train(config, train_files, valid_files, args.model_dir, resume=args.resume,
+                  figure=args.figure, quiet=args.quiet, snapshot_every=args.snapshot_every)
+        except BaseException:
+            stop_members(members)
+            raise
+        finish_members(members)
     except SvsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -58,7 +58,8 @@ def test_resume_without_checkpoint_is_a_clear_error(lists, tmp_path, capsys):
     assert "nothing to resume" in capsys.readouterr().err
 
 
-def test_interrupted_training_saves_a_checkpoint(lists, tmp_path):
+@pytest.mark.parametrize("members", [1, 2])
+def test_interrupted_training_saves_a_checkpoint(lists, tmp_path, members):
     import signal
     import subprocess
     import sys
@@ -67,23 +68,25 @@ def test_interrupted_training_saves_a_checkpoint(lists, tmp_path):
     from conftest import ROOT
 
     model_dir = tmp_path / "m"
+    folders = [model_dir] + [model_dir / f"member-{k}" for k in range(1, members)]
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "train.py"), "--recipe", "seed", "--iterations", "100000", "--quiet",
-         "--num-layers", "1", "--hidden-size", "8", "--frames", "4", "--batch-size", "2",
+         "--num-layers", "1", "--hidden-size", "8", "--frames", "4", "--batch-size", "2", "--members", str(members),
          "--checkpoint-every", "100000", "--model-dir", str(model_dir), "--figure", str(tmp_path / "f.png"),
          "--train-list", str(lists / "train.txt"), "--valid-list", str(lists / "valid.txt")],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.time() + 120
-    while time.time() < deadline and not (
-            (model_dir / train.LOG_FILE).exists() and len(steps_in_log(model_dir)) >= 5):  # some steps done
-        time.sleep(0.2)
-    process.send_signal(signal.SIGTERM)
+    while time.time() < deadline and not all(
+            (folder / train.LOG_FILE).exists() and len(steps_in_log(folder)) >= 5 for folder in folders):
+        time.sleep(0.2)  # until every model has done some steps
+    process.send_signal(signal.SIGTERM)  # the members are stopped by this process, not by the signal
     output, _ = process.communicate(timeout=60)
     assert process.returncode == 130, output
     import json
-    step = json.loads((model_dir / CHECKPOINT_DIR / "state.json").read_text())["step"]
-    assert 0 < step < 100000
-    assert steps_in_log(model_dir)[-1] == step
+    for folder in folders:
+        step = json.loads((folder / CHECKPOINT_DIR / "state.json").read_text())["step"]
+        assert 0 < step < 100000
+        assert steps_in_log(folder)[-1] == step
     assert "checkpoint saved at step" in output
 
 
@@ -246,3 +249,37 @@ def test_training_augmentation_takes_every_augmentation_setting_from_the_config(
             ) == (7.0, 0.25, 3.0, 2.0, 16, 5, 0.5)
     assert augmentation.level_db == (-30.0, 6.0)  # not a config setting: the Augmentation default
     assert train.training_augmentation(recipe_config("seed")) is None
+
+
+def test_members_train_at_once_with_their_own_seeds_and_separate_as_one_ensemble(lists, tmp_path):
+    import dataclasses
+    import shutil
+
+    from config import member_dirs
+    from separator import Ensemble, load_separator
+
+    model_dir = tmp_path / "m"
+    common = ["--train-list", str(lists / "train.txt"), "--valid-list", str(lists / "valid.txt"),
+              "--model-dir", str(model_dir), "--figure", str(tmp_path / "f.png"), "--quiet"]
+    tiny = ["--num-layers", "1", "--hidden-size", "8", "--frames", "6", "--batch-size", "2", "--seed", "3"]
+    assert train.main(common + tiny + ["--iterations", "3", "--members", "2", "--also-train-on-valid"]) == 0
+    second = model_dir / "member-1"
+    first_config, second_config = load_config(model_dir), load_config(second)
+    assert (first_config.members, first_config.seed, second_config.members, second_config.seed) == (2, 3, 1, 4)
+    assert dataclasses.replace(second_config, members=2, seed=3) == first_config  # the same recipe otherwise
+    assert steps_in_log(second) == [1, 2, 3]
+    assert not all(np.allclose(a, b) for a, b in zip(load_model(model_dir).get_weights(),
+                                                      load_model(second).get_weights()))
+    assert member_dirs(model_dir) == [model_dir, second]
+    separator = load_separator(model_dir, pitch_views=(), backend="tensorflow")
+    assert isinstance(separator, Ensemble) and len(separator.members) == 2
+
+    # resumed, both go on from their checkpoints with the clips they started with
+    assert train.main(common + ["--resume", "--iterations", "5"]) == 0
+    assert steps_in_log(model_dir) == steps_in_log(second) == [1, 2, 3, 4, 5]
+    state = read_json(second / CHECKPOINT_DIR / "state.json")
+    assert state["step"] == 5 and state["valid_files"] == []
+
+    shutil.rmtree(second)
+    with pytest.raises(SvsError, match="member-1 has no model"):
+        load_separator(model_dir)

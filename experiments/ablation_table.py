@@ -142,7 +142,7 @@ def ensembles() -> None:
 def shipped() -> None:
     """The README's table of valid-list scores: the shipped model (statistics/model_valid*, from
     `evaluate.py --list data/MIR1K/valid.txt [--gain-db -33 --name model_valid_minus33dB]`, and with
-    `--pitch-views --mask-power 1 --name model_valid_plain[_minus33dB]` the network alone) and the
+    `--pitch-views --mask-power 1 --name model_valid_plain[_minus33dB]` the networks alone) and the
     models it replaced (their scores kept as statistics/ship-NAME_valid*)."""
     rows = []
     paths = [*(ROOT / "statistics").glob("model_valid*_summary.json"),
@@ -151,17 +151,19 @@ def shipped() -> None:
         summary = json.loads(summary_path.read_text())
         current = summary_path.name.startswith("model_")
         pitch = summary["config"]["pitch_shift"]
+        members = summary["config"].get("members", 1)  # older summaries: one model
+        models = "one model" if members == 1 else f"{members} models"
         gain = summary.get("gain_db", 0.0)
         clips = ("valid list (seen in training)" if not gain
                  else f"same, mixtures {-gain:g} dB quieter (`--gain-db {gain:g}`)")
         views = summary.get("pitch_views", [])
         heard = (f"views {views_text(views)}, post-filter {summary['mask_power']:g}" if views
-                 else "network alone" if summary.get("mask_power", 1.0) == 1.0
+                 else "no views or post-filter" if summary.get("mask_power", 1.0) == 1.0
                  else f"post-filter {summary['mask_power']:g}")
         for source in ("vocals", "accompaniment"):
             scores = summary["scores"][source]
-            rows.append(((not current, -pitch, not views, -gain, source != "vocals"),
-                         f"| {'shipped' if current else 'earlier'}, +-{pitch:g}, {heard} | {clips} | {source} "
+            rows.append(((not current, -pitch, -members, not views, -gain, source != "vocals"),
+                         f"| {'shipped' if current else 'earlier'}, {models}, +-{pitch:g}, {heard} | {clips} | {source} "
                          f"| {scores['GNSDR']:.2f} | {scores['GSIR']:.2f} | {scores['GSAR']:.2f} |"))
     if not rows:
         sys.exit("no statistics/model_valid*_summary.json yet: run evaluate.py --list data/MIR1K/valid.txt")

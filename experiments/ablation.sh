@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
-ABLATION_PITCH_SHIFT=$($PY -c "import sys; sys.path.insert(0, 'experiments'); import ablation_table; print(ablation_table.ABLATION_BASE['pitch_shift'])")
+ABLATION_PIN=$($PY -c "import sys; sys.path.insert(0, 'experiments'); import ablation_table; print(ablation_table.pin_flags())")
 declare -A RUNS=(
   [seed]="--recipe seed --iterations 11000"
   [context]="--recipe context --iterations 3000 --pitch-shift 0"
@@ -365,7 +365,7 @@ for name in "${@:-${ORDER[@]}}"; do
   # measure them; a run's own flags, after these, win); and the context recipe's vocals shifted
   # by up to +-4 semitones, its default while these runs were made (now +-8)
   pin=""
-  case "${RUNS[$name]}" in *"--recipe context"*) pin="--pitch-shift $ABLATION_PITCH_SHIFT" ;; esac
+  case "${RUNS[$name]}" in *"--recipe context"*) pin="$ABLATION_PIN" ;; esac
   $PY train.py --input-gain-db 0 --view-shift 0 --mask-power 1 $pin ${RUNS[$name]} ${RESUME:+--resume} --model-dir runs/dev-$name --figure runs/dev-$name.png --quiet \
     --train-list data/$split/train.txt --valid-list data/$split/valid.txt
   $PY experiments/ablation_table.py --record $name

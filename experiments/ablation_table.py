@@ -19,11 +19,16 @@ sys.path.insert(0, str(ROOT))
 
 
 BASE_RECIPE = "context"  # every run but seed is `--recipe context` and flags (experiments/ablation.sh)
-ABLATION_BASE = dict(pitch_shift=4.0)  # the context recipe as the ablation ran it (ablation.sh pins it)
+ABLATION_BASE = dict(pitch_shift=4.0, members=1)  # the context recipe as the ablation ran it (ablation.sh pins it)
 # not a recipe change: the run's length is its own column, the rest only schedule logging and saving
 # (the inference settings are shown with what else happened at inference, from the scores' summary)
 UNCOMPARED = ("iterations", "recipe", "validate_every", "checkpoint_every", "input_gain_db", "view_shift",
               "mask_power")
+
+
+def pin_flags() -> str:
+    """ABLATION_BASE as train.py flags, which ablation.sh puts before each context run's own."""
+    return " ".join(f"--{name.replace('_', '-')} {value}" for name, value in ABLATION_BASE.items())
 
 
 def reversed_direction(summary: dict) -> bool:

@@ -58,7 +58,7 @@ def mir1k(tmp_path_factory) -> Path:
     return root
 
 
-TINY = dict(num_layers=1, hidden_size=8, frames=8, batch_size=4, validate_every=5, checkpoint_every=5)
+TINY = dict(num_layers=1, hidden_size=8, frames=8, batch_size=4, validate_every=5, checkpoint_every=5, members=1)
 
 
 @pytest.fixture(scope="session")

@@ -119,8 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--list", type=Path, default=Path("data/MIR1K/test.txt"), help="clip list to score")
     parser.add_argument("--model-dir", type=Path, action="append",
-                        help="model folder (default model/; with its members, if trained with --members); given "
-                             "more than once: an ensemble, the mean of their vocals masks")
+                        help="model folder (default model/; one trained with train.py --members N stands for "
+                             "its N models); given more than once: an ensemble, the mean of their vocals masks")
     parser.add_argument("--mixing", choices=("sum", "0db"), help="mixing rule (default: the model's)")
     parser.add_argument("--gain-db", type=float, default=0.0, help="scale every mixture by this many dB first")
     parser.add_argument("--input-gain-db", type=float,

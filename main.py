@@ -21,9 +21,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("inputs", nargs="*", type=Path, help="audio files and folders (default: songs/*.mp3)")
     parser.add_argument("--output-dir", type=Path, default=Path("demo"))
     parser.add_argument("--model", type=Path, action="append",
-                        help="model folder (config.json + weights; default model/, which holds two models "
-                             "trained together, see train.py --members); given more than once: an ensemble, "
-                             "the mean of their vocals masks")
+                        help="model folder (config.json + weights; default model/); one trained with "
+                             "train.py --members N (the shipped one: 2) stands for its N models; given more "
+                             "than once: an ensemble, the mean of their vocals masks")
     parser.add_argument("--format", default="wav", choices=sorted(FORMATS), help="output format")
     parser.add_argument("--template", default="{name}_{stem}",
                         help="output name without extension; fields {name} (input stem) and {stem}")

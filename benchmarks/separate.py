@@ -131,6 +131,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true",
                         help="only time the stages of one song in this process (default and 16 kHz mono output)")
     args = parser.parse_args()
+    from config import member_dirs
     sources = sorted((ROOT / "songs").glob("*.mp3"))
     if not sources:
         raise SystemExit("no songs/*.mp3 to build inputs from")
@@ -153,13 +154,19 @@ def main() -> None:
         for i in range(args.songs):
             make_song(batch / f"song{i:02d}.mp3", args.song_minutes * 60, sources[i % len(sources):] + sources)
         audio_seconds = args.songs * args.song_minutes * 60
-        for label, extra in (("input rate, stereo (default)", []),
-                             ("16 kHz mono (--sample-rate 16000 --mono)", ["--sample-rate", "16000", "--mono"]),
-                             ("input rate, stereo, one view (--pitch-views --mask-power 1)",
-                              ["--pitch-views", "--mask-power", "1"]),
-                             ("input rate, stereo, --backend tensorflow", ["--backend", "tensorflow"])):
-            wall, rss = run_main([str(batch), "--output-dir", str(tmp / "out"), "--model", str(args.model),
-                                  "--quiet", *extra])
+        one_view = ["--pitch-views", "--mask-power", "1"]
+        runs = [("input rate, stereo (default)", args.model, []),
+                ("16 kHz mono (--sample-rate 16000 --mono)", args.model, ["--sample-rate", "16000", "--mono"]),
+                ("input rate, stereo, one view (--pitch-views --mask-power 1)", args.model, one_view),
+                ("input rate, stereo, --backend tensorflow", args.model, ["--backend", "tensorflow"])]
+        members = member_dirs(args.model)
+        if len(members) > 1:  # one view of one of the models trained together, the seed's amount of work
+            name = members[-1].relative_to(args.model.parent)
+            runs.insert(3, (f"input rate, stereo, one network, one view (--model {name} --pitch-views --mask-power 1)",
+                            members[-1], one_view))
+        for label, model, extra in runs:
+            wall, rss = run_main([str(batch), "--output-dir", str(tmp / "out"), "--model", str(model), "--quiet",
+                                  *extra])
             results[f"batch {label}"] = {"audio_minutes": audio_seconds / 60, "wall_seconds": round(wall, 2),
                                          "real_time_factor": round(audio_seconds / wall, 1),
                                          "peak_rss_mib": round(rss / 2**20)}

@@ -323,9 +323,13 @@ def member_arguments(config: Config, args: argparse.Namespace, index: int) -> li
     if args.resume and (checkpoint_dir(folder) / "state.json").is_file():
         arguments.append("--resume")
     for name, value in member.to_json().items():
-        if name != "recipe":
-            flag = name.replace("_", "-")
-            arguments += [f"--{flag}" if value else f"--no-{flag}"] if isinstance(value, bool) else [f"--{flag}", str(value)]
+        if name == "recipe":
+            continue
+        flag = "--" + name.replace("_", "-")
+        if isinstance(value, bool):
+            arguments.append(flag if value else "--no-" + flag[2:])
+        else:
+            arguments += [flag, str(value)]
     return arguments
 
 
@@ -362,8 +366,8 @@ def finish_members(members: list[tuple[Path, subprocess.Popen]]) -> None:
     """Wait for the member processes; an error names those that failed."""
     if any(process.poll() is None for _, process in members):
         print(f"waiting for {', '.join(str(folder) for folder, _ in members)} to finish")
-    failed = [f"{folder} (exit {process.wait()}, see {folder / 'train.out'})" for folder, process in members
-              if process.wait() != 0]
+    exits = [(folder, process.wait()) for folder, process in members]
+    failed = [f"{folder} (exit {code}, see {folder / 'train.out'})" for folder, code in exits if code != 0]
     if failed:
         raise SvsError(f"{len(failed)} of the models trained at once failed: {'; '.join(failed)}")
 

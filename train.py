@@ -198,10 +198,15 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
     bar = progressbar.ProgressBar(max_value=config.iterations, initial_value=min(step, config.iterations),
                                   widgets=widgets, redirect_stdout=True) if not quiet else None
     train_loss = valid_loss = float("nan")
+    # Ctrl-C and `kill` ask the loop to stop after the step in progress, logged, so the checkpoint
+    # and the log end at the same step (a signal between the two would leave the log behind)
+    stop_requested = []
+    handlers = {number: signal.signal(number, lambda signum, frame: stop_requested.append(signum))
+                for number in (signal.SIGINT, signal.SIGTERM)}
     interrupted = False
     cpu_mark, wall_mark = time.process_time(), time.time()
     try:
-        while step < config.iterations:
+        while step < config.iterations and not stop_requested:
             batch = train_data.sample(config.batch_size, config.frames, rng, augmentation,
                                       phase_sensitive=config.phase_sensitive)
             keep = (augmentation.input_keep(config.batch_size, config.frames, config.num_bins, rng)
@@ -235,6 +240,9 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
     except KeyboardInterrupt:
         interrupted = True
     finally:
+        for number, handler in handlers.items():
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+        interrupted = interrupted or bool(stop_requested)
         log_file.close()
         if bar is not None:
             bar.finish(dirty=interrupted)

@@ -15,7 +15,6 @@ CONFIG_FILE = "config.json"
 PITCH_FORMANTS = ("move", "keep", "both")  # what pitch-shifted vocal versions do with their formants
 WEIGHTS_FILE = "model.weights.h5"
 ONNX_FILE = "model.onnx"  # the same network for ONNX Runtime, written beside the weights
-MEMBER_DIR = "member-{}"  # with `members` N > 1: the folder of member k (1..N-1) inside the first member's
 
 
 @dataclass
@@ -143,12 +142,17 @@ def load_config(model_dir: str | os.PathLike) -> Config:
     return Config.from_json(read_json(path))
 
 
+def member_dir(model_dir: str | os.PathLike, index: int) -> Path:
+    """The folder of member `index` (1..N-1) of a model trained with `members` N: inside the first's."""
+    return Path(model_dir) / f"member-{index}"
+
+
 def member_dirs(model_dir: str | os.PathLike) -> list[Path]:
     """The model folders that `model_dir` stands for: itself, and with `members` N > 1 also its
     member-1 .. member-(N-1) folders (train.py --members N writes them)."""
     model_dir = Path(model_dir)
     count = load_config(model_dir).members
-    folders = [model_dir] + [model_dir / MEMBER_DIR.format(k) for k in range(1, count)]
+    folders = [model_dir] + [member_dir(model_dir, k) for k in range(1, count)]
     for folder in folders[1:]:
         if not (folder / CONFIG_FILE).is_file():
             raise SvsError(f"{model_dir} is the first of {count} models trained together, but {folder} has no "

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from config import MEMBER_DIR
+from config import member_dir
 from model import (DEFAULT_RECIPE, RECIPES, Config, align_lookahead, build_model, checkpoint_dir, load_checkpoint,
                    load_config, recipe_config, save_checkpoint, save_model, separation_loss)
 from preprocess import Augmentation, BatchSampler
@@ -322,7 +322,7 @@ def member_arguments(config: Config, args: argparse.Namespace, index: int) -> li
     settings as `config` but one model, seed + index, in MODEL_DIR/member-INDEX, quiet, and
     resumed when that folder has a checkpoint."""
     member = dataclasses.replace(config, members=1, seed=config.seed + index)
-    folder = args.model_dir / MEMBER_DIR.format(index)
+    folder = member_dir(args.model_dir, index)
     arguments = ["--recipe", member.recipe, "--model-dir", str(folder), "--figure", str(folder / "training_loss.png"),
                  "--train-list", str(args.train_list), "--valid-list", str(args.valid_list),
                  "--snapshot-every", str(args.snapshot_every), "--quiet"]
@@ -347,7 +347,7 @@ def start_members(config: Config, args: argparse.Namespace) -> list[tuple[Path, 
     its output to MODEL_DIR/member-K/train.out."""
     members = []
     for index in range(1, config.members):
-        folder = args.model_dir / MEMBER_DIR.format(index)
+        folder = member_dir(args.model_dir, index)
         folder.mkdir(parents=True, exist_ok=True)
         output = open(folder / "train.out", "a")
         print(f"member {index} (seed {config.seed + index}) trains at the same time in {folder}; "

@@ -65,10 +65,11 @@ def test_interrupted_training_saves_a_checkpoint(lists, tmp_path, members):
     import sys
     import time
 
+    from config import member_dir
     from conftest import ROOT
 
     model_dir = tmp_path / "m"
-    folders = [model_dir] + [model_dir / f"member-{k}" for k in range(1, members)]
+    folders = [model_dir] + [member_dir(model_dir, k) for k in range(1, members)]
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "train.py"), "--recipe", "seed", "--iterations", "100000", "--quiet",
          "--num-layers", "1", "--hidden-size", "8", "--frames", "4", "--batch-size", "2", "--members", str(members),

@@ -3,6 +3,7 @@ run's step and times, copied from runs/dev-*/checkpoint/state.json, which is rea
 
 python experiments/ablation_table.py                 # the table
 python experiments/ablation_table.py --record NAME   # write statistics/dev/NAME_run.json after a run
+python experiments/ablation_table.py --run-stats DIR # a model folder's step, times and last-500 training loss
 python experiments/ablation_table.py --ensembles     # the ensembles' table (experiments/ensembles.sh)
 python experiments/ablation_table.py --shipped       # the shipped model's (and earlier ones') valid-list scores
 python experiments/ablation_table.py --views         # pitch views and post-filters against each model alone
@@ -41,17 +42,22 @@ def views_text(semitones: list[float]) -> str:
     return " ".join(f"{s:+g}" for s in semitones)
 
 
-def record(name: str) -> None:
-    """statistics/dev/NAME_run.json from runs/dev-NAME: step and times (checkpoint/state.json) and the
-    mean training loss of the last 500 steps (train_log.csv), kept because runs/ is not committed."""
+def run_stats(run: Path) -> dict:
+    """A trained model folder's step and times (checkpoint/state.json) and the mean training loss
+    of its last 500 steps (train_log.csv)."""
     import csv
 
-    run = ROOT / "runs" / f"dev-{name}"
     state = json.loads((run / "checkpoint" / "state.json").read_text())
     with open(run / "train_log.csv", newline="") as handle:
         losses = [float(row["train_loss"]) for row in csv.DictReader(handle)]
     kept = {k: state[k] for k in ("step", "wall_seconds", "cpu_seconds")}
     kept["train_loss_last_500"] = sum(losses[-500:]) / len(losses[-500:])
+    return kept
+
+
+def record(name: str) -> None:
+    """statistics/dev/NAME_run.json: run_stats of runs/dev-NAME, kept because runs/ is not committed."""
+    kept = run_stats(ROOT / "runs" / f"dev-{name}")
     (ROOT / "statistics" / "dev" / f"{name}_run.json").write_text(json.dumps(kept, indent=1) + "\n")
 
 
@@ -298,6 +304,8 @@ def inference_views() -> None:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--record"] and len(sys.argv) == 3:
         record(sys.argv[2])
+    elif sys.argv[1:2] == ["--run-stats"] and len(sys.argv) == 3:
+        print(json.dumps(run_stats(Path(sys.argv[2])), indent=1))
     elif sys.argv[1:] == ["--ensembles"]:
         ensembles()
     elif sys.argv[1:] == ["--shipped"]:
@@ -308,6 +316,6 @@ if __name__ == "__main__":
         per_clip_choice()
     elif len(sys.argv) > 1:
         sys.exit("usage: python experiments/ablation_table.py "
-                 "[--record NAME | --ensembles | --shipped | --views | --per-clip]")
+                 "[--record NAME | --run-stats MODEL_DIR | --ensembles | --shipped | --views | --per-clip]")
     else:
         main()

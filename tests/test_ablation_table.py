@@ -27,3 +27,14 @@ def test_per_clip_oracle_takes_each_clips_best_setting_and_weighs_clips_by_lengt
     # clips of 1 and 3 s: views -2 +2 (the default) (8 + 3 * 5) / 4 = 5.75 beats views -4 +4's (2 + 3 * 6) / 4 = 5,
     # and the oracle takes 8 from the one and 6 from the other: (8 + 3 * 6) / 4 = 6.5
     assert row == "| `run` | 3 | 4.00 | 5.75 | 5.75 (views -2 +2, post-filter 1.5) | 6.50 (+0.75) |"
+
+
+def test_run_stats_reads_the_step_and_times_and_averages_the_last_500_losses(tmp_path):
+    run = tmp_path / "model"
+    (run / "checkpoint").mkdir(parents=True)
+    (run / "checkpoint" / "state.json").write_text(json.dumps(dict(step=600, wall_seconds=60.0, cpu_seconds=90.0)))
+    losses = [10.0] * 100 + [1.0] * 250 + [3.0] * 250  # the first 100 steps are left out
+    (run / "train_log.csv").write_text("step,train_loss,valid_loss\n" + "".join(
+        f"{step},{loss},\n" for step, loss in enumerate(losses, 1)))
+    stats = experiment("ablation_table").run_stats(run)
+    assert stats == dict(step=600, wall_seconds=60.0, cpu_seconds=90.0, train_loss_last_500=2.0)

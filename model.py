@@ -311,12 +311,23 @@ def checkpoint_dir(model_dir: str | os.PathLike) -> Path:
     return final
 
 
+def checkpoint_state(model_dir: str | os.PathLike) -> dict:
+    """The state saved with the checkpoint in model_dir (step, times, sampler RNG, clips); a clear
+    error when there is none or it cannot be read."""
+    path = checkpoint_dir(model_dir) / "state.json"
+    if not path.is_file():
+        raise SvsError(f"nothing to resume: no checkpoint in {path.parent} (start without --resume)")
+    try:
+        return read_json(path)
+    except (OSError, ValueError) as error:
+        raise SvsError(f"cannot resume: {path} is damaged ({error}); start afresh without --resume") from None
+
+
 def load_checkpoint(model: SeparationRNN, optimizer: keras.optimizers.Optimizer,
                     model_dir: str | os.PathLike) -> dict:
     """Restore weights and optimizer variables saved by `save_checkpoint`; returns its state."""
+    state = checkpoint_state(model_dir)
     folder = checkpoint_dir(model_dir)
-    if not (folder / "state.json").is_file():
-        raise SvsError(f"nothing to resume: no checkpoint in {folder}")
     model.load_weights(folder / WEIGHTS_FILE)
     optimizer.build(model.trainable_variables)
     with np.load(folder / "optimizer.npz") as saved:
@@ -326,4 +337,4 @@ def load_checkpoint(model: SeparationRNN, optimizer: keras.optimizers.Optimizer,
                        f"({len(values)} saved variables, {len(optimizer.variables)} expected)")
     for variable, value in zip(optimizer.variables, values):
         variable.assign(value)
-    return read_json(folder / "state.json")
+    return state

@@ -16,12 +16,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
 from config import member_dir
-from model import (DEFAULT_RECIPE, RECIPES, Config, align_lookahead, build_model, checkpoint_dir, load_checkpoint,
-                   load_config, recipe_config, save_checkpoint, save_model, separation_loss)
+from model import (DEFAULT_RECIPE, RECIPES, Config, align_lookahead, build_model, checkpoint_dir, checkpoint_state,
+                   load_checkpoint, load_config, recipe_config, save_checkpoint, save_model, separation_loss)
 from preprocess import Augmentation, BatchSampler
 from utils import SvsError, plot_training_curve, read_json, read_list
 
@@ -120,10 +121,12 @@ def training_augmentation(config: Config) -> Augmentation | None:
 
 
 def train(config: Config, train_files: list[Path], valid_files: list[Path], model_dir: Path,
-          resume: bool = False, figure: Path | None = None, quiet: bool = False, snapshot_every: int = 0) -> dict:
+          resume: bool = False, figure: Path | None = None, quiet: bool = False, snapshot_every: int = 0,
+          after_step: Callable[[], None] | None = None) -> dict:
     """Run the training loop to `config.iterations`; returns the final state (step, losses, times).
     `snapshot_every` N > 0 also keeps the model of every N-th step in model_dir/snapshots/step-N,
-    for choosing a step afterwards by what evaluate.py measures."""
+    for choosing a step afterwards by what evaluate.py measures. `after_step` is called after
+    each logged step (train.py watches the other models trained at once with it)."""
     import progressbar
     import tensorflow as tf
 
@@ -237,6 +240,8 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
                 checkpoint()
             if bar is not None:
                 bar.update(step, train=train_loss, valid=valid_loss)
+            if after_step is not None:
+                after_step()
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -292,10 +297,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
     overrides = {f.name: getattr(args, f.name) for f in dataclasses.fields(Config)
                  if f.name != "recipe" and getattr(args, f.name, None) is not None}
     if args.resume:
-        folder = checkpoint_dir(args.model_dir)
-        if not (folder / "state.json").is_file():
-            raise SvsError(f"nothing to resume: no checkpoint in {folder} (start without --resume)")
-        config = load_config(folder)
+        checkpoint_state(args.model_dir)  # a clear error when there is none to resume
+        config = load_config(checkpoint_dir(args.model_dir))
         if args.iterations is not None:
             config.iterations = args.iterations
         return config
@@ -370,6 +373,24 @@ def stop_members(members: list[tuple[Path, subprocess.Popen]]) -> None:
         print(f"{folder}: stopped (exit {process.returncode}); `--resume` continues it too")
 
 
+def watch_members(members: list[tuple[Path, subprocess.Popen]]) -> Callable[[], None]:
+    """A check to run after each training step: a member process that has stopped with an error
+    is reported at once, with the end of its output, instead of when this process finishes (the
+    others go on; finish_members still fails at the end)."""
+    reported = set()
+
+    def check() -> None:
+        for folder, process in members:
+            code = process.poll()
+            if code and folder not in reported:
+                reported.add(folder)
+                output = folder / "train.out"
+                lines = output.read_text(errors="replace").strip().splitlines()[-3:] if output.is_file() else []
+                print(f"warning: {folder} stopped (exit {code}) while the others train on; the end of {output}:\n"
+                      + "\n".join("    " + line for line in lines), flush=True)
+    return check
+
+
 def finish_members(members: list[tuple[Path, subprocess.Popen]]) -> None:
     """Wait for the member processes; an error names those that failed."""
     if any(process.poll() is None for _, process in members):
@@ -377,7 +398,8 @@ def finish_members(members: list[tuple[Path, subprocess.Popen]]) -> None:
     exits = [(folder, process.wait()) for folder, process in members]
     failed = [f"{folder} (exit {code}, see {folder / 'train.out'})" for folder, code in exits if code != 0]
     if failed:
-        raise SvsError(f"{len(failed)} of the models trained at once failed: {'; '.join(failed)}")
+        raise SvsError(f"{len(failed)} of the models trained at once failed: {'; '.join(failed)}; "
+                       "once the cause is fixed, the same command with --resume finishes them")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -385,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` saves a checkpoint too, like Ctrl-C
     try:
         config = config_from_args(args)
-        saved = read_json(checkpoint_dir(args.model_dir) / "state.json") if args.resume else {}
+        saved = checkpoint_state(args.model_dir) if args.resume else {}
         saved_files = [[Path(f) for f in saved[key]] for key in ("train_files", "valid_files") if key in saved]
         if saved_files and all(f.is_file() for files in saved_files for f in files):
             # a resumed run goes on with the clips it started with, whatever the flags say
@@ -403,8 +425,8 @@ def main(argv: list[str] | None = None) -> int:
             raise SvsError(f"--snapshot-every must be a multiple of checkpoint_every ({config.checkpoint_every})")
         members = start_members(config, args)
         try:
-            train(config, train_files, valid_files, args.model_dir, resume=args.resume,
-                  figure=args.figure, quiet=args.quiet, snapshot_every=args.snapshot_every)
+            train(config, train_files, valid_files, args.model_dir, resume=args.resume, figure=args.figure,
+                  quiet=args.quiet, snapshot_every=args.snapshot_every, after_step=watch_members(members))
         except BaseException:
             stop_members(members)
             raise

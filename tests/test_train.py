@@ -52,10 +52,16 @@ def test_cli_resume_keeps_saved_config(lists, tmp_path):
     assert [Path(f).resolve() for f in state["train_files"]] == everything and state["valid_files"] == []
 
 
-def test_resume_without_checkpoint_is_a_clear_error(lists, tmp_path, capsys):
+def test_resume_without_a_readable_checkpoint_is_a_clear_error(lists, tmp_path, capsys):
     code = train.main(["--resume", "--model-dir", str(tmp_path / "none"), "--train-list", str(lists / "train.txt")])
     assert code == 1
     assert "nothing to resume" in capsys.readouterr().err
+    damaged = tmp_path / "damaged" / CHECKPOINT_DIR
+    damaged.mkdir(parents=True)
+    (damaged / "state.json").write_text('{"step": ')
+    code = train.main(["--resume", "--model-dir", str(damaged.parent), "--train-list", str(lists / "train.txt")])
+    assert code == 1
+    assert f"cannot resume: {damaged / 'state.json'} is damaged" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("members", [1, 2])
@@ -284,3 +290,36 @@ def test_members_train_at_once_with_their_own_seeds_and_separate_as_one_ensemble
     shutil.rmtree(second)
     with pytest.raises(SvsError, match="member-1 has no model"):
         load_separator(model_dir)
+
+
+def test_a_member_that_fails_is_reported_while_the_first_model_trains_on(lists, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    from config import member_dir
+    from conftest import ROOT
+
+    model_dir = tmp_path / "m"
+    command = [sys.executable, str(ROOT / "train.py"), "--recipe", "seed", "--quiet", "--num-layers", "1",
+               "--hidden-size", "8", "--frames", "4", "--batch-size", "2", "--model-dir", str(model_dir),
+               "--figure", str(tmp_path / "f.png"), "--train-list", str(lists / "train.txt"),
+               "--valid-list", str(lists / "valid.txt")]
+    assert train.main(command[2:] + ["--iterations", "1", "--members", "2"]) == 0
+    (member_dir(model_dir, 1) / CHECKPOINT_DIR / "state.json").write_text("not a checkpoint")
+    # resumed for a long run: the second model fails at its start, and the first one says so at once
+    process = subprocess.Popen(command + ["--resume", "--iterations", "100000"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        if line.startswith("warning:"):
+            break
+    still_training = process.poll() is None
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=60)
+    output = "".join(lines) + process.stdout.read()  # (communicate() would skip what the loop has buffered)
+    assert still_training, output
+    assert f"warning: {member_dir(model_dir, 1)} stopped (exit 1) while the others train on" in output
+    assert "state.json is damaged" in output.split("warning:")[1]  # the end of the member's output: the cause
+    assert process.returncode == 130

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import evaluate
+from utils import SvsError
 from conftest import synthetic_sources
 
 
@@ -102,3 +103,29 @@ def test_tempo_views_read_each_mask_back_onto_the_clips_frames():
     assert views.rates == [0.8, 1.0, 1.3]
     assert module.resample_frames(ramp, 20).shape == (20, 4)
     np.testing.assert_allclose(views.vocals_mask(ramp), post_filter(ramp / 16, 1.5), atol=1e-5)
+
+
+def test_state_windows_restart_the_network_for_every_hop_after_its_warmup_frames(tiny_model):
+    from conftest import experiment
+    from separator import Ensemble, PitchViews, Separator
+    module = experiment("state_windows")
+    network = Separator(tiny_model, chunk_frames=32, mask_power=1.0)
+    plain = network.vocals_mask
+    magnitude = np.abs(np.random.default_rng(0).standard_normal((20, network.config.num_bins))).astype(np.float32)
+    windowed = module.windowed_vocals_mask(network, warmup=3, hop=4)
+    mask, heard = windowed(magnitude)
+    assert mask.shape == magnitude.shape
+    np.testing.assert_array_equal(heard, magnitude[-3:])  # what the next block's first window warms up on
+    for start in range(0, 20, 4):  # frames start..start+3: a fresh run from 3 frames before
+        first = max(0, start - 3)
+        np.testing.assert_allclose(mask[start:start + 4], plain(magnitude[first:start + 4])[0][start - first:],
+                                   atol=1e-6)
+    # a stream fed in blocks (at hop boundaries) gets the same masks, the last frames carried over
+    head, heard = windowed(magnitude[:8])
+    tail, _ = windowed(magnitude[8:], heard)
+    np.testing.assert_allclose(np.concatenate([head, tail]), mask, atol=1e-6)
+    # and each network of an ensemble with pitch views is the one run so
+    views = PitchViews(Ensemble([tiny_model, tiny_model]), (-2, 2))
+    assert [type(n) for n in module.networks(views)] == [Separator, Separator]
+    with pytest.raises(SvsError):
+        module.windowed_vocals_mask(network, warmup=30, hop=4)  # longer than one chunk

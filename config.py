@@ -13,6 +13,9 @@ from utils import SvsError, read_json
 
 CONFIG_FILE = "config.json"
 PITCH_FORMANTS = ("move", "keep", "both")  # what pitch-shifted vocal versions do with their formants
+FEATURES = ("raw", "log")  # what the network hears: magnitudes, or log magnitudes standardised per bin
+MIXING_RULES = ("sum", "0db")  # how a clip's two channels are mixed (0db: the vocals scaled to the accompaniment)
+LR_SCHEDULES = ("constant", "cosine")
 WEIGHTS_FILE = "model.weights.h5"
 ONNX_FILE = "model.onnx"  # the same network for ONNX Runtime, written beside the weights
 
@@ -69,6 +72,19 @@ class Config:
     recipe: str = "seed"
 
     def __post_init__(self):
+        counts = ("sample_rate", "n_fft", "hop_length", "num_layers", "hidden_size", "frames", "batch_size",
+                  "iterations", "validate_every", "checkpoint_every")
+        below_one = [f"{name} {getattr(self, name)}" for name in counts if getattr(self, name) < 1]
+        if below_one:
+            raise SvsError(f"these are counts of at least 1: got {', '.join(below_one)}")
+        for name, choices in (("features", FEATURES), ("mixing", MIXING_RULES), ("lr_schedule", LR_SCHEDULES),
+                              ("pitch_formants", PITCH_FORMANTS)):
+            if getattr(self, name) not in choices:
+                raise SvsError(f"{name} must be one of {', '.join(choices)}, got {getattr(self, name)!r}")
+        if not self.learning_rate > 0:
+            raise SvsError(f"learning_rate must be above 0, got {self.learning_rate}")
+        if not 0 <= self.dropout < 1:
+            raise SvsError(f"dropout is a fraction in [0, 1) (0: off), got {self.dropout}")
         if self.lookahead < 0 or self.lookahead >= self.frames:
             raise SvsError(f"lookahead must be at least 0 and below frames ({self.frames}), got {self.lookahead}")
         if self.loss_power <= 0:
@@ -80,8 +96,6 @@ class Config:
                            f"lr_schedule, got {self.warmup} with {self.lr_schedule}")
         if self.clip_norm < 0:
             raise SvsError(f"clip_norm is a global gradient norm (0: off; e.g. 5), got {self.clip_norm}")
-        if self.pitch_formants not in PITCH_FORMANTS:
-            raise SvsError(f"pitch_formants must be one of {PITCH_FORMANTS}, got {self.pitch_formants!r}")
         if self.members < 1:
             raise SvsError(f"members is a count of models trained together (1: one model), got {self.members}")
         if self.pitch_steps < 1:
@@ -91,10 +105,10 @@ class Config:
         for name in ("remix_probability", "reverse_probability"):
             if not 0 <= getattr(self, name) <= 1:
                 raise SvsError(f"{name} is a probability in [0, 1], got {getattr(self, name)}")
-        if min(self.frequency_mask, self.time_mask, self.weight_decay, self.voice_gain_db) < 0:
-            raise SvsError(f"frequency_mask (bins), time_mask (frames), weight_decay and voice_gain_db (a +- range) "
-                           f"are 0 (off) or above, got {self.frequency_mask}, {self.time_mask}, {self.weight_decay} "
-                           f"and {self.voice_gain_db}")
+        if min(self.frequency_mask, self.time_mask, self.weight_decay, self.voice_gain_db, self.eq_db) < 0:
+            raise SvsError(f"frequency_mask (bins), time_mask (frames), weight_decay, voice_gain_db and eq_db "
+                           f"(+- ranges) are 0 (off) or above, got {self.frequency_mask}, {self.time_mask}, {self.weight_decay}, "
+                           f"{self.voice_gain_db} and {self.eq_db}")
         if self.time_stretch < 0:
             raise SvsError(f"time_stretch is a tempo change (0: off; e.g. 0.2), got {self.time_stretch}")
         if min(self.pitch_shift, self.accompaniment_shift, self.formant_shift, self.view_shift) < 0:

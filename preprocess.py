@@ -11,10 +11,8 @@ import librosa
 import numpy as np
 import soundfile as sf
 
-from config import PITCH_FORMANTS
+from config import MIXING_RULES, PITCH_FORMANTS
 from utils import SvsError
-
-MIXING_RULES = ("sum", "0db")
 
 
 def load_audio(path: str | os.PathLike, sample_rate: int | None = 16000, mono: bool = True

@@ -34,7 +34,7 @@ def test_lookahead_pairs_each_frame_with_the_output_d_steps_later():
     np.testing.assert_allclose(accompaniment + vocals, magnitude[:, :7], rtol=1e-4, atol=1e-5)
 
 
-def test_impossible_lookahead_or_shift_is_a_clear_error():
+def test_impossible_settings_are_a_clear_error():
     with pytest.raises(SvsError, match="lookahead"):
         Config(frames=10, lookahead=10)
     with pytest.raises(SvsError, match="lookahead"):
@@ -51,6 +51,18 @@ def test_impossible_lookahead_or_shift_is_a_clear_error():
         Config(time_stretch=-0.2)
     with pytest.raises(SvsError, match="remix_probability"):
         Config(remix_probability=1.5)
+    with pytest.raises(SvsError, match="counts of at least 1: got batch_size 0, iterations 0"):
+        Config(batch_size=0, iterations=0)
+    with pytest.raises(SvsError, match="features must be one of raw, log, got 'foo'"):
+        Config(features="foo")
+    with pytest.raises(SvsError, match="lr_schedule"):
+        Config(lr_schedule="step")
+    with pytest.raises(SvsError, match="mixing"):
+        Config(mixing="-6db")
+    with pytest.raises(SvsError, match="learning_rate"):
+        Config(learning_rate=0)
+    with pytest.raises(SvsError, match="dropout"):
+        Config(dropout=1.5)
 
 
 def test_save_and_load_rebuild_from_config(tmp_path):

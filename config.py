@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +78,10 @@ class Config:
         below_one = [f"{name} {getattr(self, name)}" for name in counts if getattr(self, name) < 1]
         if below_one:
             raise SvsError(f"these are counts of at least 1: got {', '.join(below_one)}")
+        not_finite = [f"{f.name} {getattr(self, f.name)}" for f in dataclasses.fields(self)
+                      if isinstance(getattr(self, f.name), float) and not math.isfinite(getattr(self, f.name))]
+        if not_finite:
+            raise SvsError(f"these must be finite numbers: got {', '.join(not_finite)}")
         for name, choices in (("features", FEATURES), ("mixing", MIXING_RULES), ("lr_schedule", LR_SCHEDULES),
                               ("pitch_formants", PITCH_FORMANTS)):
             if getattr(self, name) not in choices:

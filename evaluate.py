@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from separator import BACKENDS, add_mask_arguments
-from utils import SvsError, read_list, write_json
+from utils import SvsError, count_at_least, finite_float, read_list, write_json
 
 SOURCES = ("vocals", "accompaniment")
 
@@ -122,15 +122,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="model folder (default model/; one trained with train.py --members N stands for "
                              "its N models); given more than once: an ensemble, the mean of their vocals masks")
     parser.add_argument("--mixing", choices=("sum", "0db"), help="mixing rule (default: the model's)")
-    parser.add_argument("--gain-db", type=float, default=0.0, help="scale every mixture by this many dB first")
-    parser.add_argument("--input-gain-db", type=float,
+    parser.add_argument("--gain-db", type=finite_float, default=0.0, help="scale every mixture by this many dB first")
+    parser.add_argument("--input-gain-db", type=finite_float,
                         help="the network hears each mixture scaled by this many dB (default: the model's)")
     add_mask_arguments(parser)
     parser.add_argument("--backend", default="auto", choices=BACKENDS,
                         help="inference backend, as in main.py")
     parser.add_argument("--output-dir", type=Path, default=Path("statistics"))
     parser.add_argument("--name", help="file name stem of the statistics (default: <model>_<list>)")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="BSS Eval processes")
+    parser.add_argument("--jobs", type=count_at_least(1), default=os.cpu_count() or 1, help="BSS Eval processes")
     parser.add_argument("--demo", type=Path, nargs="?", const=Path("demo"), help="write separated clips here")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)

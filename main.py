@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from separator import BACKENDS, FORMATS, STEM_LABELS, add_mask_arguments, collect_inputs, output_paths
-from utils import SvsError
+from utils import SvsError, count_at_least, finite_float
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,17 +29,18 @@ def build_parser() -> argparse.ArgumentParser:
                         help="output name without extension; fields {name} (input stem) and {stem}")
     parser.add_argument("--stems", default="seed", choices=sorted(STEM_LABELS),
                         help="seed: mono/src1/src2; names: mixture/accompaniment/vocals")
-    parser.add_argument("--sample-rate", type=int, help="resample outputs to this rate (default: the input's)")
+    parser.add_argument("--sample-rate", type=count_at_least(1000),
+                        help="resample outputs to this rate in Hz (default: the input's)")
     parser.add_argument("--mono", action="store_true", help="mix down to mono before separating")
     add_mask_arguments(parser)
-    parser.add_argument("--input-gain-db", type=float,
+    parser.add_argument("--input-gain-db", type=finite_float,
                         help="the network hears the input scaled by this many dB; the stems are cut from "
                              "the input as it is (default: the model's input_gain_db)")
     parser.add_argument("--backend", default="auto", choices=BACKENDS,
                         help="onnx: ONNX Runtime on model.onnx (fast start); tensorflow: the Keras weights; "
                              "auto (default): onnx when model.onnx matches the weights, else tensorflow")
     parser.add_argument("--skip-existing", action="store_true", help="skip inputs whose outputs all exist")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+    parser.add_argument("--jobs", type=count_at_least(1), default=os.cpu_count() or 1,
                         help="files separated at once (default: one per core)")
     parser.add_argument("--quiet", action="store_true")
     return parser

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from utils import SvsError
+from utils import SvsError, finite_float
 
 TOP_BAND_HZ = 4000.0  # masks above the model's 8 kHz Nyquist copy the mean of 4 kHz..8 kHz
 BACKENDS = ("auto", "onnx", "tensorflow")
@@ -241,10 +241,10 @@ class PitchViews(_MaskSeparator):
 
 def add_mask_arguments(parser) -> None:
     """main.py's and evaluate.py's --mask-power and --pitch-views (None: the model's own)."""
-    parser.add_argument("--mask-power", type=float,
+    parser.add_argument("--mask-power", type=finite_float,
                         help="Wiener-style post-filter exponent of the vocals mask (2 = Wiener; 1 = off; "
                              "default: the model's mask_power, 1.5 for the shipped model)")
-    parser.add_argument("--pitch-views", type=float, nargs="*", metavar="SEMITONES",
+    parser.add_argument("--pitch-views", type=finite_float, nargs="*", metavar="SEMITONES",
                         help="test-time augmentation: also separate the input with its spectrum moved by "
                              "these semitones and average the vocals masks, one model's time per view "
                              "(default: the model's view_shift, -2 and +2 for the shipped model; "

@@ -1,8 +1,10 @@
 """Small shared helpers: the user-facing error type, atomic writes, list files, plots."""
 from __future__ import annotations
 
+import argparse
 import csv
 import json
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -11,6 +13,24 @@ from typing import Any, Iterable
 
 class SvsError(Exception):
     """A failure the user can fix; the message says what to do. Scripts print it without a traceback."""
+
+
+def count_at_least(minimum: int):
+    """An argparse type: a whole number of at least `minimum` (a clear usage error otherwise)."""
+    def count(text: str) -> int:
+        value = int(text)
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+    return count
+
+
+def finite_float(text: str) -> float:
+    """An argparse type: a number that is not nan or infinite."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text}")
+    return value
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> None:

@@ -76,6 +76,22 @@ def test_output_collisions_are_refused_before_work(tmp_path):
     assert plan[files[0]]["vocals"] == tmp_path / "out" / "x" / "vocals.flac"
 
 
+@pytest.mark.parametrize("option", [["--jobs", "0"], ["--sample-rate", "0"], ["--input-gain-db", "nan"],
+                                    ["--pitch-views", "2", "inf"], ["--mask-power", "nan"]])
+def test_impossible_options_are_usage_errors_before_any_work(option, tmp_path, capsys):
+    import evaluate
+
+    with pytest.raises(SystemExit) as exit_info:
+        main.main([str(tmp_path / "none.wav"), "--output-dir", str(tmp_path / "out"), *option])
+    assert exit_info.value.code == 2
+    assert f"argument {option[0]}: must be" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+    if option[0] in ("--jobs", "--input-gain-db", "--mask-power"):  # evaluate.py's too
+        with pytest.raises(SystemExit):
+            evaluate.main(["--list", str(tmp_path / "none.txt"), *option])
+        assert f"argument {option[0]}: must be" in capsys.readouterr().err
+
+
 def test_skip_existing_and_folder_collection(tiny_model, tmp_path):
     sf.write(tmp_path / "s.wav", song(), SAMPLE_RATE)
     (tmp_path / "notes.txt").write_text("ignored")

@@ -63,6 +63,8 @@ def test_impossible_settings_are_a_clear_error():
         Config(learning_rate=0)
     with pytest.raises(SvsError, match="dropout"):
         Config(dropout=1.5)
+    with pytest.raises(SvsError, match="finite numbers: got view_shift nan"):
+        Config(view_shift=float("nan"))
 
 
 def test_save_and_load_rebuild_from_config(tmp_path):

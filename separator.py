@@ -94,6 +94,8 @@ class Separator(_MaskSeparator):
             self._load_tensorflow(model_dir, export=backend == "auto")
             self.backend, self._run = "tensorflow", self._run_tensorflow
         self.input_gain_db = self.config.input_gain_db if input_gain_db is None else input_gain_db
+        if not np.isfinite(self.input_gain_db):
+            raise SvsError(f"input gain must be a finite number of dB, got {self.input_gain_db}")
         self._input_gain = np.float32(10 ** (self.input_gain_db / 20))
 
     def _load_tensorflow(self, model_dir, export: bool) -> None:

@@ -287,6 +287,8 @@ def test_input_gain_scales_what_the_network_hears(tmp_path):
     np.testing.assert_allclose(mask, unscaled.vocals_mask(magnitude * np.float32(10 ** (-12 / 20)))[0],
                                rtol=1e-5, atol=1e-6)
     assert not np.allclose(mask, unscaled.vocals_mask(magnitude)[0], atol=1e-3)  # the level matters
+    with pytest.raises(SvsError, match="finite"):
+        Separator(model_dir, backend="onnx", input_gain_db=float("nan"))
 
 
 def test_ensemble_mask_is_the_mean_of_its_members_post_filtered_once(tmp_path, lookahead_model):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from config import MIXING_RULES
 from separator import BACKENDS, add_mask_arguments
 from utils import SvsError, count_at_least, finite_float, read_list, write_json
 
@@ -121,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model-dir", type=Path, action="append",
                         help="model folder (default model/; one trained with train.py --members N stands for "
                              "its N models); given more than once: an ensemble, the mean of their vocals masks")
-    parser.add_argument("--mixing", choices=("sum", "0db"), help="mixing rule (default: the model's)")
+    parser.add_argument("--mixing", choices=MIXING_RULES, help="mixing rule (default: the model's)")
     parser.add_argument("--gain-db", type=finite_float, default=0.0, help="scale every mixture by this many dB first")
     parser.add_argument("--input-gain-db", type=finite_float,
                         help="the network hears each mixture scaled by this many dB (default: the model's)")

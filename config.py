@@ -112,8 +112,8 @@ class Config:
                 raise SvsError(f"{name} is a probability in [0, 1], got {getattr(self, name)}")
         if min(self.frequency_mask, self.time_mask, self.weight_decay, self.voice_gain_db, self.eq_db) < 0:
             raise SvsError(f"frequency_mask (bins), time_mask (frames), weight_decay, voice_gain_db and eq_db "
-                           f"(+- ranges) are 0 (off) or above, got {self.frequency_mask}, {self.time_mask}, {self.weight_decay}, "
-                           f"{self.voice_gain_db} and {self.eq_db}")
+                           f"(+- ranges) are 0 (off) or above, got {self.frequency_mask}, {self.time_mask}, "
+                           f"{self.weight_decay}, {self.voice_gain_db} and {self.eq_db}")
         if self.time_stretch < 0:
             raise SvsError(f"time_stretch is a tempo change (0: off; e.g. 0.2), got {self.time_stretch}")
         if min(self.pitch_shift, self.accompaniment_shift, self.formant_shift, self.view_shift) < 0:

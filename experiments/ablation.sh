@@ -138,6 +138,9 @@ declare -A RUNS=(
   [context-pitch8-10k-seed1]="--recipe context --iterations 10000 --pitch-shift 8 --seed 1"  # three 10k runs in the time of two 15k runs (context-pitch8-15k-seed1 to -seed3)
   [context-pitch8-10k-seed2]="--recipe context --iterations 10000 --pitch-shift 8 --seed 2"
   [context-pitch8-10k-seed3]="--recipe context --iterations 10000 --pitch-shift 8 --seed 3"
+  [abjones-context-pitch8-10k-seed1]="--recipe context --iterations 10000 --pitch-shift 8 --seed 1"  # the same from abjones
+  [abjones-context-pitch8-10k-seed2]="--recipe context --iterations 10000 --pitch-shift 8 --seed 2"
+  [abjones-context-pitch8-10k-seed3]="--recipe context --iterations 10000 --pitch-shift 8 --seed 3"
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
@@ -254,6 +257,9 @@ declare -A POST=(
   [context-pitch8-10k-seed1-views2-wiener1.5]="context-pitch8-10k-seed1 --pitch-views -2 2 --mask-power 1.5"
   [context-pitch8-10k-seed2-views2-wiener1.5]="context-pitch8-10k-seed2 --pitch-views -2 2 --mask-power 1.5"
   [context-pitch8-10k-seed3-views2-wiener1.5]="context-pitch8-10k-seed3 --pitch-views -2 2 --mask-power 1.5"
+  [abjones-context-pitch8-10k-seed1-views2-wiener1.5]="abjones-context-pitch8-10k-seed1 --pitch-views -2 2 --mask-power 1.5"
+  [abjones-context-pitch8-10k-seed2-views2-wiener1.5]="abjones-context-pitch8-10k-seed2 --pitch-views -2 2 --mask-power 1.5"
+  [abjones-context-pitch8-10k-seed3-views2-wiener1.5]="abjones-context-pitch8-10k-seed3 --pitch-views -2 2 --mask-power 1.5"
 )
 ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context-pitch6 context-pitch-eq context-pitch-dropout
        context-pitch-15k context-pitch-frames200 context-pitch-batch32 context-pitch-lookahead6
@@ -344,7 +350,10 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        abjones-context-pitch8-vgain10-seed1 context-pitch8-vgain10-seed1
        context-pitch8-vgain10-clip5 abjones-context-pitch8-batch8-seed1-clip5
        context-pitch8-10k-seed1 context-pitch8-10k-seed2 context-pitch8-10k-seed3
-       context-pitch8-10k-seed1-views2-wiener1.5 context-pitch8-10k-seed2-views2-wiener1.5 context-pitch8-10k-seed3-views2-wiener1.5)
+       context-pitch8-10k-seed1-views2-wiener1.5 context-pitch8-10k-seed2-views2-wiener1.5 context-pitch8-10k-seed3-views2-wiener1.5
+       abjones-context-pitch8-10k-seed1 abjones-context-pitch8-10k-seed2 abjones-context-pitch8-10k-seed3
+       abjones-context-pitch8-10k-seed1-views2-wiener1.5 abjones-context-pitch8-10k-seed2-views2-wiener1.5
+       abjones-context-pitch8-10k-seed3-views2-wiener1.5)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

@@ -74,10 +74,16 @@ class Config:
 
     def __post_init__(self):
         counts = ("sample_rate", "n_fft", "hop_length", "num_layers", "hidden_size", "frames", "batch_size",
-                  "iterations", "validate_every", "checkpoint_every")
+                  "iterations", "validate_every", "checkpoint_every", "members", "pitch_steps")
         below_one = [f"{name} {getattr(self, name)}" for name in counts if getattr(self, name) < 1]
         if below_one:
             raise SvsError(f"these are counts of at least 1: got {', '.join(below_one)}")
+        # sizes, strengths and +- ranges (dB, semitones, tempo) where 0 is off
+        off_at_zero = ("clip_norm", "frequency_mask", "time_mask", "weight_decay", "voice_gain_db", "eq_db",
+                       "time_stretch", "pitch_shift", "accompaniment_shift", "formant_shift", "view_shift")
+        below_zero = [f"{name} {getattr(self, name)}" for name in off_at_zero if getattr(self, name) < 0]
+        if below_zero:
+            raise SvsError(f"these are 0 (off) or above, +- ranges given by their size: got {', '.join(below_zero)}")
         not_finite = [f"{f.name} {getattr(self, f.name)}" for f in dataclasses.fields(self)
                       if isinstance(getattr(self, f.name), float) and not math.isfinite(getattr(self, f.name))]
         if not_finite:
@@ -99,26 +105,11 @@ class Config:
         if not 0 <= self.warmup < self.iterations or (self.warmup and self.lr_schedule != "cosine"):
             raise SvsError(f"warmup is a count of steps below iterations ({self.iterations}), with the cosine "
                            f"lr_schedule, got {self.warmup} with {self.lr_schedule}")
-        if self.clip_norm < 0:
-            raise SvsError(f"clip_norm is a global gradient norm (0: off; e.g. 5), got {self.clip_norm}")
-        if self.members < 1:
-            raise SvsError(f"members is a count of models trained together (1: one model), got {self.members}")
-        if self.pitch_steps < 1:
-            raise SvsError(f"pitch_steps is a count of shifted versions on each side (e.g. 2), got {self.pitch_steps}")
         if not self.mask_power > 0:
             raise SvsError(f"mask_power is a post-filter exponent above 0 (1: off), got {self.mask_power}")
         for name in ("remix_probability", "reverse_probability"):
             if not 0 <= getattr(self, name) <= 1:
                 raise SvsError(f"{name} is a probability in [0, 1], got {getattr(self, name)}")
-        if min(self.frequency_mask, self.time_mask, self.weight_decay, self.voice_gain_db, self.eq_db) < 0:
-            raise SvsError(f"frequency_mask (bins), time_mask (frames), weight_decay, voice_gain_db and eq_db "
-                           f"(+- ranges) are 0 (off) or above, got {self.frequency_mask}, {self.time_mask}, "
-                           f"{self.weight_decay}, {self.voice_gain_db} and {self.eq_db}")
-        if self.time_stretch < 0:
-            raise SvsError(f"time_stretch is a tempo change (0: off; e.g. 0.2), got {self.time_stretch}")
-        if min(self.pitch_shift, self.accompaniment_shift, self.formant_shift, self.view_shift) < 0:
-            raise SvsError("pitch_shift, accompaniment_shift, formant_shift and view_shift are +- ranges in semitones: "
-                           "give them as >= 0")
 
     @property
     def num_bins(self) -> int:

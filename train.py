@@ -297,7 +297,6 @@ def config_from_args(args: argparse.Namespace) -> Config:
     overrides = {f.name: getattr(args, f.name) for f in dataclasses.fields(Config)
                  if f.name != "recipe" and getattr(args, f.name, None) is not None}
     if args.resume:
-        checkpoint_state(args.model_dir)  # a clear error when there is none to resume
         config = load_config(checkpoint_dir(args.model_dir))
         if args.iterations is not None:
             config.iterations = args.iterations
@@ -406,8 +405,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` saves a checkpoint too, like Ctrl-C
     try:
+        saved = checkpoint_state(args.model_dir) if args.resume else {}  # a clear error when there is none
         config = config_from_args(args)
-        saved = checkpoint_state(args.model_dir) if args.resume else {}
         saved_files = [[Path(f) for f in saved[key]] for key in ("train_files", "valid_files") if key in saved]
         if saved_files and all(f.is_file() for files in saved_files for f in files):
             # a resumed run goes on with the clips it started with, whatever the flags say

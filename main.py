@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    terminate = signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops as Ctrl-C does
     try:
         files = collect_inputs(args.inputs) if args.inputs else collect_inputs([Path("songs")], (".mp3",))
         if not files:
@@ -64,6 +66,15 @@ def main(argv: list[str] | None = None) -> int:
     except SvsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt as interrupt:
+        from separator import Interrupted
+        done = (f"{interrupt.done} of {interrupt.total} files written; " if isinstance(interrupt, Interrupted)
+                else "")
+        print(f"\ninterrupted: {done}the files in progress left no outputs "
+              "(run again with --skip-existing to go on)", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, terminate)
     if failures:
         print(f"{len(failures)} of {len(files)} files failed:", file=sys.stderr)
         for path, reason in failures:

@@ -701,11 +701,20 @@ def reuse_freed_memory() -> None:
     mallopt(m_trim_threshold, 512 * 2**20)
 
 
+class Interrupted(KeyboardInterrupt):
+    """separate_files stopped by Ctrl-C or `kill`: `done` of `total` inputs were written."""
+
+    def __init__(self, done: int, total: int):
+        super().__init__(f"interrupted after {done} of {total} files")
+        self.done, self.total = done, total
+
+
 def separate_file(separator: Separator, path: Path, outputs: dict[str, Path], fmt: str = "wav",
                   sample_rate: int | None = None, mono: bool = False, block_seconds: float = 10.0,
-                  progress=None) -> None:
+                  progress=None, stop=None) -> None:
     """Stream one file through the separator into its stem files, in bounded memory.
-    Outputs are written under temporary names and renamed only when all are complete."""
+    Outputs are written under temporary names and renamed only when all are complete. Once the
+    event `stop` is set, the next block raises KeyboardInterrupt and the temporary files go."""
     import soundfile as sf
     import soxr
 
@@ -730,6 +739,8 @@ def separate_file(separator: Separator, path: Path, outputs: dict[str, Path], fm
 
         read = 0
         for block in _prefetch(blocks):
+            if stop is not None and stop.is_set():
+                raise KeyboardInterrupt
             read += block.shape[1]
             if mono:
                 block = _downmix(block)[None]
@@ -760,7 +771,9 @@ def separate_files(separator: Separator, plan: dict[Path, dict[str, Path]], fmt:
                    quiet: bool = False, jobs: int = 1) -> list[tuple[Path, str]]:
     """Separate every input of `plan` into its stem files; returns (file, reason) of the failures.
     One bad file is reported and skipped, the others go on. `jobs` files are separated at once
-    in threads (TensorFlow, FFTs and decoding release the GIL), which keeps both cores busy."""
+    in threads (TensorFlow, FFTs and decoding release the GIL), which keeps both cores busy.
+    A KeyboardInterrupt stops the files in progress within a block, leaving none of their outputs,
+    starts no more, and raises Interrupted."""
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
@@ -784,11 +797,13 @@ def separate_files(separator: Separator, plan: dict[Path, dict[str, Path]], fmt:
                 fraction[path] = done
                 bar.update(min(sum(fraction.values()), len(items)), file=label)
 
+    stop = threading.Event()
+
     def one(index: int, path: Path, stems: dict[str, Path]) -> None:
         label = f"{index + 1}/{len(items)} {path.name}"
         try:
             separate_file(separator, path, stems, fmt, sample_rate, mono,
-                          progress=lambda f: report(path, f, label))
+                          progress=lambda f: report(path, f, label), stop=stop)
             message = None if quiet else f"{path} -> {', '.join(str(p) for p in stems.values())}"
         except SvsError as error:
             reason = str(error).removeprefix(f"{path}: ")
@@ -803,8 +818,15 @@ def separate_files(separator: Separator, plan: dict[Path, dict[str, Path]], fmt:
         report(path, 1.0, label)
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for future in [pool.submit(one, i, path, stems) for i, (path, stems) in enumerate(items)]:
-            future.result()
+        futures = [pool.submit(one, i, path, stems) for i, (path, stems) in enumerate(items)]
+        try:
+            for future in futures:
+                future.result()
+        except KeyboardInterrupt:
+            stop.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+            written = sum(f.done() and not f.cancelled() and f.exception() is None for f in futures)
+            raise Interrupted(written - len(failures), len(items)) from None
     if bar is not None:
         bar.finish()
     return sorted(failures)

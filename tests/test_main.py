@@ -1,8 +1,12 @@
+import signal
+import threading
+
 import numpy as np
 import pytest
 import soundfile as sf
 
 import main
+import separator as separator_module
 from conftest import SAMPLE_RATE, synthetic_sources
 from separator import Separator, collect_inputs, output_paths
 from utils import SvsError
@@ -102,6 +106,32 @@ def test_skip_existing_and_folder_collection(tiny_model, tmp_path):
     before = (out / "s_src2.wav").stat().st_mtime_ns
     assert main.main(args + ["--skip-existing"]) == 0
     assert (out / "s_src2.wav").stat().st_mtime_ns == before
+
+
+@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM])  # Ctrl-C and `kill`
+def test_an_interrupt_stops_the_batch_within_a_block_and_leaves_no_partial_outputs(
+        number, tiny_model, tmp_path, monkeypatch, capsys):
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    for name in ("a", "b", "c"):
+        sf.write(inputs / f"{name}.wav", song(25.0), SAMPLE_RATE)  # three 10-second blocks each
+    real = separator_module.separate_file
+
+    def interrupted_during_b(separator, path, outputs, *args, progress=None, stop=None, **kwargs):
+        def report(fraction):
+            progress(fraction)
+            if path.name == "b.wav":  # after its first block
+                assert len(list(out.glob(".b_*.part"))) == 3  # its outputs are being written
+                signal.pthread_kill(threading.main_thread().ident, number)
+                assert stop.wait(10)  # the batch asks the file in progress to stop
+        real(separator, path, outputs, *args, progress=report, stop=stop, **kwargs)
+
+    monkeypatch.setattr(separator_module, "separate_file", interrupted_during_b)
+    code = main.main([str(inputs), "--output-dir", str(out), "--model", str(tiny_model), "--jobs", "1", "--quiet"])
+    assert code == 130
+    assert "1 of 3 files written" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == ["a_mono.wav", "a_src1.wav", "a_src2.wav"]  # b's .part gone, c not begun
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # main put `kill`'s handler back
 
 
 @pytest.mark.parametrize("model", ["tiny_model", "lookahead_model"])

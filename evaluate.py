@@ -157,6 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     except SvsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("\ninterrupted: no statistics written", file=sys.stderr)
+        return 130
     return 0
 
 

@@ -41,6 +41,32 @@ def test_evaluate_cli_writes_statistics(tiny_model, lists, tmp_path, capsys):
     assert len(list((tmp_path / "demo").glob("*_src2.wav"))) == summary["clips"]
 
 
+def test_an_interrupt_writes_no_statistics_and_no_traceback(tiny_model, lists, tmp_path, monkeypatch, capsys):
+    import separator
+
+    load = separator.load_separator
+
+    def interrupted_at_the_second_clip(*args, **kwargs):  # Ctrl-C while the second clip separates
+        loaded = load(*args, **kwargs)
+        separate, calls = loaded.separate, []
+
+        def separate_once(*separate_args):
+            calls.append(1)
+            if len(calls) > 1:
+                raise KeyboardInterrupt
+            return separate(*separate_args)
+
+        loaded.separate = separate_once
+        return loaded
+
+    monkeypatch.setattr(separator, "load_separator", interrupted_at_the_second_clip)
+    code = evaluate.main(["--list", str(lists / "valid.txt"), "--model-dir", str(tiny_model),
+                          "--output-dir", str(tmp_path / "stats"), "--jobs", "1", "--quiet"])
+    assert code == 130
+    assert "interrupted: no statistics written" in capsys.readouterr().err
+    assert not (tmp_path / "stats").exists()
+
+
 def test_empty_list_is_a_clear_error(tmp_path, capsys):
     (tmp_path / "test.txt").write_text("")
     assert evaluate.main(["--list", str(tmp_path / "test.txt")]) == 1

@@ -35,6 +35,12 @@ declare -A ENSEMBLES=(  # NAME -> members, as runs/dev-MEMBER (abjones-* score a
   [abjones-context-pitch8-10k-seeds123-x3-views2-wiener1.5]="abjones-context-pitch8-10k-seed1 abjones-context-pitch8-10k-seed2 abjones-context-pitch8-10k-seed3 -- --pitch-views -2 2 --mask-power 1.5"
   [abjones-context-pitch8-15k-seeds12-x2]="abjones-context-pitch8-15k-seed1 abjones-context-pitch8-15k-seed2"  # against the 10k three
   [abjones-context-pitch8-15k-seeds12-x2-views2-wiener1.5]="abjones-context-pitch8-15k-seed1 abjones-context-pitch8-15k-seed2 -- --pitch-views -2 2 --mask-power 1.5"
+  [abjones-context-pitch8-15k-seeds123-x3]="abjones-context-pitch8-15k-seed1 abjones-context-pitch8-15k-seed2 abjones-context-pitch8-15k-seed3"  # a third model at 15k
+  [abjones-context-pitch8-15k-seeds123-x3-views2-wiener1.5]="abjones-context-pitch8-15k-seed1 abjones-context-pitch8-15k-seed2 abjones-context-pitch8-15k-seed3 -- --pitch-views -2 2 --mask-power 1.5"
+  [abjones-context-pitch8-15k-seeds13-x2]="abjones-context-pitch8-15k-seed1 abjones-context-pitch8-15k-seed3"
+  [abjones-context-pitch8-15k-seeds13-x2-views2-wiener1.5]="abjones-context-pitch8-15k-seed1 abjones-context-pitch8-15k-seed3 -- --pitch-views -2 2 --mask-power 1.5"
+  [abjones-context-pitch8-15k-seeds23-x2]="abjones-context-pitch8-15k-seed2 abjones-context-pitch8-15k-seed3"
+  [abjones-context-pitch8-15k-seeds23-x2-views2-wiener1.5]="abjones-context-pitch8-15k-seed2 abjones-context-pitch8-15k-seed3 -- --pitch-views -2 2 --mask-power 1.5"
 )
 ORDER=(abjones-context-pitch-x3 context-pitch-x4 context-pitch-15k-clip5-last3 abjones-context-pitch6-x3
        abjones-context-pitch8-psa-x2 abjones-context-pitch8-disc-x2 abjones-context-pitch8-stretch20-x2 context-pitch8-psa-x2
@@ -46,7 +52,10 @@ ORDER=(abjones-context-pitch-x3 context-pitch-x4 context-pitch-15k-clip5-last3 a
        context-pitch8-15k-seeds23-x2 context-pitch8-15k-seeds23-x2-views2-wiener1.5
        context-pitch8-10k-seeds123-x3 context-pitch8-10k-seeds123-x3-views2-wiener1.5
        abjones-context-pitch8-10k-seeds123-x3 abjones-context-pitch8-10k-seeds123-x3-views2-wiener1.5
-       abjones-context-pitch8-15k-seeds12-x2 abjones-context-pitch8-15k-seeds12-x2-views2-wiener1.5)
+       abjones-context-pitch8-15k-seeds12-x2 abjones-context-pitch8-15k-seeds12-x2-views2-wiener1.5
+       abjones-context-pitch8-15k-seeds123-x3 abjones-context-pitch8-15k-seeds123-x3-views2-wiener1.5
+       abjones-context-pitch8-15k-seeds13-x2 abjones-context-pitch8-15k-seeds13-x2-views2-wiener1.5
+       abjones-context-pitch8-15k-seeds23-x2 abjones-context-pitch8-15k-seeds23-x2-views2-wiener1.5)
 for name in "${@:-${ORDER[@]}}"; do
   entry=${ENSEMBLES[$name]}
   members=(${entry%% -- *})

@@ -818,8 +818,10 @@ def separate_files(separator: Separator, plan: dict[Path, dict[str, Path]], fmt:
         report(path, 1.0, label)
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(one, i, path, stems) for i, (path, stems) in enumerate(items)]
+        futures = []
         try:
+            for i, (path, stems) in enumerate(items):
+                futures.append(pool.submit(one, i, path, stems))
             for future in futures:
                 future.result()
         except KeyboardInterrupt:

@@ -7,6 +7,7 @@
 # and final training loss into NAME_run.json), and experiments/ablation_table.py prints the
 # README's table from those files.
 set -euo pipefail
+case "${1:-}" in -h|--help) sed -n '2,/^set -euo pipefail/{/^set -euo pipefail/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
 ABLATION_PIN=$($PY -c "import sys; sys.path.insert(0, 'experiments'); import ablation_table; print(ablation_table.pin_flags())")
@@ -374,6 +375,9 @@ score() {  # score SPLIT MODEL_DIR NAME [evaluate.py flags]: BSS Eval on the unh
   $PY evaluate.py --list data/$split/valid.txt --model-dir "$model_dir" --output-dir statistics/dev \
     --name "$name" --quiet "$@"
 }
+for name in "$@"; do  # every name first, before any work
+  [[ -v RUNS[$name] || -v POST[$name] ]] || { echo "unknown name $name: see RUNS and POST in $0" >&2; exit 2; }
+done
 for name in "${@:-${ORDER[@]}}"; do
   if [ -n "${POST[$name]:-}" ]; then
     set -- ${POST[$name]}

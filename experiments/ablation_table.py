@@ -302,7 +302,9 @@ def inference_views() -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--record"] and len(sys.argv) == 3:
+    if sys.argv[1:] in (["-h"], ["--help"]):
+        print(__doc__.strip())
+    elif sys.argv[1:2] == ["--record"] and len(sys.argv) == 3:
         record(sys.argv[2])
     elif sys.argv[1:2] == ["--run-stats"] and len(sys.argv) == 3:
         print(json.dumps(run_stats(Path(sys.argv[2])), indent=1))

@@ -6,6 +6,7 @@
 # Usage: bash experiments/ensembles.sh [NAME...]   (default: every ensemble below), then
 #        python experiments/ablation_table.py --ensembles   (the README's ensemble table)
 set -euo pipefail
+case "${1:-}" in -h|--help) sed -n '2,/^set -euo pipefail/{/^set -euo pipefail/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;; esac
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
 declare -A ENSEMBLES=(  # NAME -> members, as runs/dev-MEMBER (abjones-* score amy, the rest abjones)
@@ -56,6 +57,9 @@ ORDER=(abjones-context-pitch-x3 context-pitch-x4 context-pitch-15k-clip5-last3 a
        abjones-context-pitch8-15k-seeds123-x3 abjones-context-pitch8-15k-seeds123-x3-views2-wiener1.5
        abjones-context-pitch8-15k-seeds13-x2 abjones-context-pitch8-15k-seeds13-x2-views2-wiener1.5
        abjones-context-pitch8-15k-seeds23-x2 abjones-context-pitch8-15k-seeds23-x2-views2-wiener1.5)
+for name in "$@"; do  # every name first, before any work
+  [[ -v ENSEMBLES[$name] ]] || { echo "unknown name $name: see ENSEMBLES in $0" >&2; exit 2; }
+done
 for name in "${@:-${ORDER[@]}}"; do
   entry=${ENSEMBLES[$name]}
   members=(${entry%% -- *})

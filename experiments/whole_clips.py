@@ -51,8 +51,12 @@ def evaluate_with(argv: list[str] | None, option: str, make) -> int:
     """evaluate.main on `argv` less `option` and the values after it, with every separator it
     loads replaced by make(values, load, *args, **kwargs); `load` is the usual loader."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    usage = f"usage: {Path(sys.argv[0]).name} {option} VALUE ... [evaluate.py flags]"
+    if "-h" in argv or "--help" in argv:
+        print(f"{usage}\n\n{(sys.modules[make.__module__].__doc__ or '').strip()}")
+        return 0
     if option not in argv:
-        raise SystemExit(f"usage: {Path(sys.argv[0]).name} {option} VALUE ... [evaluate.py flags]")
+        raise SystemExit(usage)
     at = end = argv.index(option)
     while end + 1 < len(argv) and not argv[end + 1].startswith("--"):
         end += 1

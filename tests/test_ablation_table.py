@@ -38,3 +38,26 @@ def test_run_stats_reads_the_step_and_times_and_averages_the_last_500_losses(tmp
         f"{step},{loss},\n" for step, loss in enumerate(losses, 1)))
     stats = experiment("ablation_table").run_stats(run)
     assert stats == dict(step=600, wall_seconds=60.0, cpu_seconds=90.0, train_loss_last_500=2.0)
+
+
+def test_experiment_scripts_answer_help_and_refuse_unknown_names_before_any_work(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    calls = tmp_path / "calls"
+    recorder = tmp_path / "python"  # stands in for the venv's python: records each call, does nothing
+    recorder.write_text(f"#!/bin/sh\necho \"$*\" >> {calls}\n")
+    recorder.chmod(0o755)
+    for script, known in (("ablation.sh", "context-pitch8-views2"), ("ensembles.sh", "abjones-context-pitch-x3")):
+        helped = subprocess.run(["bash", f"experiments/{script}", "--help"], cwd=root, capture_output=True, text=True)
+        assert helped.returncode == 0 and "Usage: bash experiments/" + script in helped.stdout
+        refused = subprocess.run(["bash", f"experiments/{script}", known, "no-such-run"], cwd=root, text=True,
+                                 capture_output=True, env={"PATH": "/usr/bin:/bin", "PY": str(recorder)})
+        assert refused.returncode == 2 and "unknown name no-such-run" in refused.stderr
+        assert "evaluate.py" not in (calls.read_text() if calls.exists() else "")  # the known name did not run
+    for name in ("ablation_table.py", "tempo_views.py", "phase_iterations.py", "state_windows.py"):
+        helped = subprocess.run([sys.executable, f"experiments/{name}", "--help"], cwd=root, capture_output=True,
+                                text=True)
+        assert helped.returncode == 0 and helped.stdout.strip(), name

@@ -13,7 +13,7 @@ import signal
 import sys
 from pathlib import Path
 
-from separator import BACKENDS, FORMATS, STEM_LABELS, add_mask_arguments, collect_inputs, output_paths
+from separator import BACKENDS, FORMATS, STEM_LABELS, Interrupted, add_mask_arguments, collect_inputs, output_paths
 from utils import SvsError, count_at_least, finite_float
 
 
@@ -67,7 +67,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt as interrupt:
-        from separator import Interrupted
         done = (f"{interrupt.done} of {interrupt.total} files written; " if isinstance(interrupt, Interrupted)
                 else "")
         print(f"\ninterrupted: {done}the files in progress left no outputs "

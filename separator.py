@@ -780,6 +780,7 @@ def separate_files(separator: Separator, plan: dict[Path, dict[str, Path]], fmt:
     import progressbar
 
     failures: list[tuple[Path, str]] = []
+    written: list[Path] = []
     items = [(path, stems) for path, stems in plan.items()
              if not (skip_existing and all(p.exists() for p in stems.values()))]
     if not quiet and len(items) < len(plan):
@@ -804,6 +805,7 @@ def separate_files(separator: Separator, plan: dict[Path, dict[str, Path]], fmt:
         try:
             separate_file(separator, path, stems, fmt, sample_rate, mono,
                           progress=lambda f: report(path, f, label), stop=stop)
+            written.append(path)
             message = None if quiet else f"{path} -> {', '.join(str(p) for p in stems.values())}"
         except SvsError as error:
             reason = str(error).removeprefix(f"{path}: ")
@@ -827,8 +829,7 @@ def separate_files(separator: Separator, plan: dict[Path, dict[str, Path]], fmt:
         except KeyboardInterrupt:
             stop.set()
             pool.shutdown(wait=True, cancel_futures=True)
-            written = sum(f.done() and not f.cancelled() and f.exception() is None for f in futures)
-            raise Interrupted(written - len(failures), len(items)) from None
+            raise Interrupted(len(written), len(items)) from None
     if bar is not None:
         bar.finish()
     return sorted(failures)

@@ -267,6 +267,15 @@ declare -A POST=(
   [abjones-context-pitch8-15k-seed1-views2-wiener1.5]="abjones-context-pitch8-15k-seed1 --pitch-views -2 2 --mask-power 1.5"
   [abjones-context-pitch8-15k-seed2-views2-wiener1.5]="abjones-context-pitch8-15k-seed2 --pitch-views -2 2 --mask-power 1.5"
   [abjones-context-pitch8-15k-seed3-views2-wiener1.5]="abjones-context-pitch8-15k-seed3 --pitch-views -2 2 --mask-power 1.5"
+  [abjones-context-pitch8-15k-seed1-views24-wiener1.5]="abjones-context-pitch8-15k-seed1 --pitch-views -4 -2 2 4 --mask-power 1.5"  # the wide view set from abjones, where only -4 +4 had been tried
+  [abjones-context-pitch8-15k-seed2-views24-wiener1.5]="abjones-context-pitch8-15k-seed2 --pitch-views -4 -2 2 4 --mask-power 1.5"
+  [abjones-context-pitch8-15k-seed3-views24-wiener1.5]="abjones-context-pitch8-15k-seed3 --pitch-views -4 -2 2 4 --mask-power 1.5"
+  [abjones-context-pitch8-10k-seed1-views24-wiener1.5]="abjones-context-pitch8-10k-seed1 --pitch-views -4 -2 2 4 --mask-power 1.5"
+  [abjones-context-pitch8-10k-seed2-views24-wiener1.5]="abjones-context-pitch8-10k-seed2 --pitch-views -4 -2 2 4 --mask-power 1.5"
+  [abjones-context-pitch8-10k-seed3-views24-wiener1.5]="abjones-context-pitch8-10k-seed3 --pitch-views -4 -2 2 4 --mask-power 1.5"
+  [context-pitch8-10k-seed1-views24-wiener1.5]="context-pitch8-10k-seed1 --pitch-views -4 -2 2 4 --mask-power 1.5"
+  [context-pitch8-10k-seed2-views24-wiener1.5]="context-pitch8-10k-seed2 --pitch-views -4 -2 2 4 --mask-power 1.5"
+  [context-pitch8-10k-seed3-views24-wiener1.5]="context-pitch8-10k-seed3 --pitch-views -4 -2 2 4 --mask-power 1.5"
 )
 ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context-pitch6 context-pitch-eq context-pitch-dropout
        context-pitch-15k context-pitch-frames200 context-pitch-batch32 context-pitch-lookahead6
@@ -362,7 +371,10 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        abjones-context-pitch8-10k-seed1-views2-wiener1.5 abjones-context-pitch8-10k-seed2-views2-wiener1.5
        abjones-context-pitch8-10k-seed3-views2-wiener1.5 abjones-context-pitch8-15k-seed1 abjones-context-pitch8-15k-seed2
        abjones-context-pitch8-15k-seed1-views2-wiener1.5 abjones-context-pitch8-15k-seed2-views2-wiener1.5
-       abjones-context-pitch8-15k-seed3 abjones-context-pitch8-15k-seed3-views2-wiener1.5)
+       abjones-context-pitch8-15k-seed3 abjones-context-pitch8-15k-seed3-views2-wiener1.5
+       abjones-context-pitch8-15k-seed1-views24-wiener1.5 abjones-context-pitch8-15k-seed2-views24-wiener1.5 abjones-context-pitch8-15k-seed3-views24-wiener1.5
+       abjones-context-pitch8-10k-seed1-views24-wiener1.5 abjones-context-pitch8-10k-seed2-views24-wiener1.5 abjones-context-pitch8-10k-seed3-views24-wiener1.5
+       context-pitch8-10k-seed1-views24-wiener1.5 context-pitch8-10k-seed2-views24-wiener1.5 context-pitch8-10k-seed3-views24-wiener1.5)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

@@ -8,6 +8,7 @@ python experiments/ablation_table.py --ensembles     # the ensembles' table (exp
 python experiments/ablation_table.py --shipped       # the shipped model's (and earlier ones') valid-list scores
 python experiments/ablation_table.py --views         # pitch views and post-filters against each model alone
 python experiments/ablation_table.py --per-clip      # the best setting per clip (an oracle) against the best fixed one
+python experiments/ablation_table.py --summary       # the README's summary: each stage of the recipe, mean over seeds
 """
 from __future__ import annotations
 
@@ -301,6 +302,46 @@ def inference_views() -> None:
             print(line)
 
 
+# The README's summary table: each stage from the seed recipe to the shipped form, in both dev
+# directions, as the mean over the runs (seeds) of that stage: (label, amy -> abjones rows,
+# abjones -> amy rows), each row a statistics/dev or statistics/ensembles NAME (ablation.sh, ensembles.sh).
+SUMMARY = (
+    ("seed recipe (Lei Mao's), 11,000 iterations", ["dev/seed"], ["dev/abjones-seed", "dev/abjones-seed-seed1"]),
+    ("context recipe, +-8 semitones, 3,000 iterations, one model",
+     [f"dev/context-pitch8{s}" for s in ("", "-seed1", "-seed2")],
+     [f"dev/abjones-context-pitch8{s}" for s in ("", "-seed1", "-seed2")]),
+    # from here on seeds 1 to 3, whose weights are kept, so that the pairs are of the same runs
+    ("the same, 15,000 iterations (the shipped length), seeds 1 to 3",
+     [f"dev/context-pitch8-15k-seed{s}" for s in (1, 2, 3)],
+     [f"dev/abjones-context-pitch8-15k-seed{s}" for s in (1, 2, 3)]),
+    ("the same, with pitch views -2 +2 and post-filter 1.5 (main.py with one of the models)",
+     [f"dev/context-pitch8-15k-seed{s}-views2-wiener1.5" for s in (1, 2, 3)],
+     [f"dev/abjones-context-pitch8-15k-seed{s}-views2-wiener1.5" for s in (1, 2, 3)]),
+    ("pairs of those models (1+2, 1+3, 2+3), their masks averaged, with the views and post-filter (the shipped form)",
+     [f"ensembles/context-pitch8-15k-seeds{s}-x2-views2-wiener1.5" for s in ("12", "13", "23")],
+     [f"ensembles/abjones-context-pitch8-15k-seeds{s}-x2-views2-wiener1.5" for s in ("12", "13", "23")]),
+)
+
+
+def summary_table() -> None:
+    """The README's summary: each SUMMARY stage's vocals / accompaniment GNSDR in both directions,
+    the mean over its runs, with the number of runs and the range of their vocals GNSDR."""
+    def cell(names: list[str]) -> str:
+        scores = [json.loads((ROOT / "statistics" / f"{name}_summary.json").read_text())["scores"] for name in names]
+        vocals = [s["vocals"]["GNSDR"] for s in scores]
+        accompaniment = [s["accompaniment"]["GNSDR"] for s in scores]
+        spread = f"; vocals {min(vocals):.2f} to {max(vocals):.2f}" if len(names) > 1 else ""
+        unit = "pair" if all("-x2" in name for name in names) else "run"
+        return (f"{sum(vocals) / len(vocals):.2f} / {sum(accompaniment) / len(accompaniment):.2f} "
+                f"({len(names)} {unit}{'s' * (len(names) > 1)}{spread})")
+
+    print("| stage | amy -> abjones (43 clips): vocals / accompaniment GNSDR | "
+          "abjones -> amy (132 clips): vocals / accompaniment GNSDR |")
+    print("| --- | --- | --- |")
+    for label, forward, reverse in SUMMARY:
+        print(f"| {label} | {cell(forward)} | {cell(reverse)} |")
+
+
 if __name__ == "__main__":
     if sys.argv[1:] in (["-h"], ["--help"]):
         print(__doc__.strip())
@@ -316,8 +357,10 @@ if __name__ == "__main__":
         inference_views()
     elif sys.argv[1:] == ["--per-clip"]:
         per_clip_choice()
+    elif sys.argv[1:] == ["--summary"]:
+        summary_table()
     elif len(sys.argv) > 1:
         sys.exit("usage: python experiments/ablation_table.py "
-                 "[--record NAME | --run-stats MODEL_DIR | --ensembles | --shipped | --views | --per-clip]")
+                 "[--record NAME | --run-stats MODEL_DIR | --ensembles | --shipped | --views | --per-clip | --summary]")
     else:
         main()

@@ -61,3 +61,24 @@ def test_experiment_scripts_answer_help_and_refuse_unknown_names_before_any_work
         helped = subprocess.run([sys.executable, f"experiments/{name}", "--help"], cwd=root, capture_output=True,
                                 text=True)
         assert helped.returncode == 0 and helped.stdout.strip(), name
+
+
+def test_summary_averages_each_stages_runs_per_direction_and_counts_pairs(tmp_path, capsys):
+    def scores(name, vocals, accompaniment):
+        path = tmp_path / "statistics" / f"{name}_summary.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(dict(scores=dict(vocals=dict(GNSDR=vocals), accompaniment=dict(GNSDR=accompaniment)))))
+
+    scores("dev/a", 4.0, 1.0)
+    scores("dev/b", 6.0, 2.0)
+    scores("dev/c", 5.0, 7.0)
+    scores("ensembles/a-b-x2", 5.5, 3.0)
+    scores("ensembles/b-c-x2", 6.5, 4.0)
+    ablation_table = experiment("ablation_table")
+    ablation_table.ROOT = tmp_path
+    ablation_table.SUMMARY = (("singles", ["dev/a", "dev/b"], ["dev/c"]),
+                              ("pairs", ["ensembles/a-b-x2", "ensembles/b-c-x2"], ["ensembles/a-b-x2"]))
+    ablation_table.summary_table()
+    rows = capsys.readouterr().out.strip().splitlines()[2:]
+    assert rows == ["| singles | 5.00 / 1.50 (2 runs; vocals 4.00 to 6.00) | 5.00 / 7.00 (1 run) |",
+                    "| pairs | 6.00 / 3.50 (2 pairs; vocals 5.50 to 6.50) | 5.50 / 3.00 (1 pair) |"]

@@ -61,6 +61,7 @@ class Config:
     weight_decay: float = 0.0        # decoupled weight decay (AdamW) of every trainable weight, per unit learning rate
     dropout: float = 0.0             # training only: dropout on each GRU layer's inputs
     lookahead: int = 0               # frames of future context: the GRU outputs frame t's mask at step t + lookahead
+    head_skip: bool = False          # the two heads also hear the network's input features of the frame, beside the GRU's
     ema: float = 0.0                 # > 0: the saved weights are their moving average with this momentum
     clip_norm: float = 0.0           # > 0: each step's gradients are scaled down to at most this global norm
     input_gain_db: float = 0.0       # inference: the network hears the mixture scaled by this (masks apply unscaled)
@@ -98,6 +99,8 @@ class Config:
             raise SvsError(f"dropout is a fraction in [0, 1) (0: off), got {self.dropout}")
         if self.lookahead < 0 or self.lookahead >= self.frames:
             raise SvsError(f"lookahead must be at least 0 and below frames ({self.frames}), got {self.lookahead}")
+        if self.head_skip and self.lookahead:
+            raise SvsError("head_skip hears the frame of the step, lookahead masks an earlier one: use one of them")
         if self.loss_power <= 0:
             raise SvsError(f"loss_power must be above 0 (1 is plain MSE on magnitudes), got {self.loss_power}")
         if not 0 <= self.ema < 1:

@@ -79,13 +79,13 @@ class SeparationRNN(keras.Model):
         and the final GRU states, a list of (batch, hidden_size). `valid` (batch, frames) marks
         real frames: padding after them leaves the states as they were at the last real frame.
         `keep`: see `features`."""
-        hidden = self.features(magnitude, keep)
+        features = hidden = self.features(magnitude, keep)
         new_states = []
         for i, gru in enumerate(self.grus):
             initial = None if states is None else states[i]
             hidden, state = gru(hidden, initial_state=initial, training=training, mask=valid)
             new_states.append(state)
-        return (*self._heads(hidden), new_states)
+        return (*self._heads(hidden, features), new_states)
 
     def training_masks(self, magnitude, keep=None):
         """`masks(magnitude, training=True)` without the states, computed like `inference_masks`
@@ -96,14 +96,16 @@ class SeparationRNN(keras.Model):
             return self.masks(magnitude, training=True, keep=keep)[:2]
         batch = tf.shape(magnitude)[0]
         states = [tf.zeros((batch, gru.cell.units), magnitude.dtype) for gru in self.grus]
-        hidden, _ = self._projected_grus(self.features(magnitude, keep), states)
-        return self._heads(hidden)
+        features = self.features(magnitude, keep)
+        hidden, _ = self._projected_grus(features, states)
+        return self._heads(hidden, features)
 
     def inference_masks(self, magnitude, states, valid):
         """`masks` for inference, same maths, faster on CPU (see `_projected_grus`).
         (batch, frames, bins), list of (batch, hidden), (batch, frames) bool -> vocals mask, states."""
-        hidden, new_states = self._projected_grus(self.features(magnitude), states, valid)
-        return self._heads(hidden)[1], new_states
+        features = self.features(magnitude)
+        hidden, new_states = self._projected_grus(features, states, valid)
+        return self._heads(hidden, features)[1], new_states
 
     def _projected_grus(self, hidden, states, valid=None):
         """The GRU stack on (batch, frames, features), computed so that each layer projects all its
@@ -137,8 +139,11 @@ class SeparationRNN(keras.Model):
             hidden = tf.transpose(outputs, [1, 0, 2])
         return hidden, new_states
 
-    def _heads(self, hidden):
-        """The seed's soft masks from the last GRU layer: accompaniment and vocals, summing to 1."""
+    def _heads(self, hidden, features):
+        """The seed's soft masks from the last GRU layer: accompaniment and vocals, summing to 1.
+        With `head_skip` the heads hear each frame's input features too, beside the GRU's output."""
+        if self.config.head_skip:
+            hidden = tf.concat([hidden, features], axis=-1)
         h_accompaniment = self.accompaniment_head(hidden)  # (batch, frames, bins)
         h_vocals = self.vocals_head(hidden)
         # Where both heads output 0 each source gets half, so the masks always sum to 1.
@@ -231,6 +236,7 @@ def export_onnx(model: SeparationRNN, model_dir: str | os.PathLike) -> Path:
         hidden = node("Log", [node("Add", [hidden, constant("log_floor", [LOG_FLOOR])], "floored")], "log")
         hidden = node("Sub", [hidden, constant("feature_mean", model.feature_mean.numpy())], "centred")
         hidden = node("Div", [hidden, constant("feature_std", model.feature_std.numpy())], "features")
+    features = hidden
     squeeze = constant("direction_axis", [1], np.int64)
     for i, gru in enumerate(model.grus):
         cell = gru.cell  # Keras gate order z, r, h is ONNX's zrh; bias rows: input, recurrent
@@ -240,6 +246,8 @@ def export_onnx(model: SeparationRNN, model_dir: str | os.PathLike) -> Path:
         node("GRU", [hidden, *weights, "frames", f"state_{i}"], [f"gru_{i}_sequence", f"new_state_{i}"],
              hidden_size=config.hidden_size, linear_before_reset=1)
         hidden = node("Squeeze", [f"gru_{i}_sequence", squeeze], f"gru_{i}_out")  # (frames, 1, hidden)
+    if config.head_skip:
+        hidden = node("Concat", [hidden, features], "heads_input", axis=2)  # (frames, 1, hidden + bins)
     heads = {}
     for name, head in (("accompaniment", model.accompaniment_head), ("vocals", model.vocals_head)):
         product = node("MatMul", [hidden, constant(f"{name}_kernel", head.kernel.numpy())], f"{name}_product")

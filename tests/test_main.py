@@ -235,9 +235,9 @@ def saved_model(directory, seed, **config):
     return directory
 
 
-@pytest.mark.parametrize("features", ["raw", "log"])
-def test_onnx_backend_equals_tensorflow(tmp_path, features):
-    model_dir = saved_model(tmp_path, 0, num_layers=2, hidden_size=16, features=features)
+@pytest.mark.parametrize("features,head_skip", [("raw", False), ("log", False), ("log", True)])
+def test_onnx_backend_equals_tensorflow(tmp_path, features, head_skip):
+    model_dir = saved_model(tmp_path, 0, num_layers=2, hidden_size=16, features=features, head_skip=head_skip)
     onnx = Separator(model_dir, chunk_frames=37, backend="onnx")
     keras = Separator(model_dir, chunk_frames=37, backend="tensorflow")
     assert (onnx.backend, keras.backend) == ("onnx", "tensorflow")

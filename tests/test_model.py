@@ -15,8 +15,9 @@ def test_masked_outputs_sum_to_mixture(features):
     np.testing.assert_allclose(accompaniment + vocals, magnitude, rtol=1e-4, atol=1e-5)
 
 
-def test_chunks_with_carried_state_equal_one_piece():
-    model = build_model(Config(num_layers=2, hidden_size=16, features="log"))
+@pytest.mark.parametrize("head_skip", [False, True])
+def test_chunks_with_carried_state_equal_one_piece(head_skip):
+    model = build_model(Config(num_layers=2, hidden_size=16, features="log", head_skip=head_skip))
     magnitude = np.abs(np.random.default_rng(1).standard_normal((1, 30, 513))).astype(np.float32)
     _, whole, _ = model.masks(magnitude)
     _, first, states = model.masks(magnitude[:, :13])
@@ -39,6 +40,8 @@ def test_impossible_settings_are_a_clear_error():
         Config(frames=10, lookahead=10)
     with pytest.raises(SvsError, match="lookahead"):
         Config(lookahead=-1)
+    with pytest.raises(SvsError, match="head_skip .* lookahead"):
+        Config(head_skip=True, lookahead=2)
     with pytest.raises(SvsError, match="0 \\(off\\) or above.*got accompaniment_shift -4"):
         Config(accompaniment_shift=-4)
     with pytest.raises(SvsError, match="pitch_steps"):
@@ -114,8 +117,9 @@ def test_normalised_loss_weighs_quiet_and_loud_windows_the_same():
     assert float(separation_loss(a, v, a * 0.5, v * 1.5, normalise=True)) == pytest.approx(expected, rel=1e-5)
 
 
-def test_inference_path_equals_training_path_and_ignores_padding():
-    model = build_model(Config(num_layers=2, hidden_size=16, features="log"))
+@pytest.mark.parametrize("head_skip", [False, True])
+def test_inference_path_equals_training_path_and_ignores_padding(head_skip):
+    model = build_model(Config(num_layers=2, hidden_size=16, features="log", head_skip=head_skip))
     rng = np.random.default_rng(3)
     magnitude = np.abs(rng.standard_normal((1, 12, 513))).astype(np.float32)
     states = [0.1 * rng.standard_normal((1, 16)).astype(np.float32) for _ in range(2)]
@@ -172,6 +176,26 @@ def test_training_path_equals_keras_gru_in_outputs_and_gradients():
     magnitude = np.exp(features.numpy())
     for got, want in zip(model.training_masks(magnitude), model.masks(magnitude, training=True)[:2]):
         np.testing.assert_allclose(got, want, atol=1e-3)
+
+
+def test_head_skip_lets_the_heads_hear_each_frames_features_on_every_path():
+    model = build_model(Config(num_layers=1, hidden_size=8, features="log", head_skip=True))
+    for head in (model.accompaniment_head, model.vocals_head):
+        assert head.kernel.shape == (8 + 513, 513)  # the GRU's output, then the frame's features
+        kernel = head.kernel.numpy()
+        kernel[:8] = 0  # deaf to the GRU: each frame's masks come from its own features alone
+        head.kernel.assign(kernel)
+    rng = np.random.default_rng(7)
+    magnitude = np.abs(rng.standard_normal((1, 9, 513))).astype(np.float32) + 0.1
+    moved = magnitude.copy()
+    moved[:, 4] *= 3  # only frame 4 changes
+    states = [np.zeros((1, 8), np.float32)]
+    valid = np.ones((1, 9), bool)
+    for path in (lambda m: model.masks(m)[1], lambda m: model.training_masks(m)[1],
+                 lambda m: model.inference_masks(m, states, valid)[0]):
+        before, after = path(magnitude).numpy(), path(moved).numpy()
+        assert not np.allclose(before[:, 4], after[:, 4])
+        np.testing.assert_allclose(np.delete(before, 4, axis=1), np.delete(after, 4, axis=1), atol=1e-6)
 
 
 def test_quiet_import_leaves_scikit_learn_importable():

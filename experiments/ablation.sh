@@ -151,6 +151,8 @@ declare -A RUNS=(
   [context-pitch8-skip-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --head-skip --seed 1"
   [abjones-context-pitch8-skip-seed2]="--recipe context --iterations 3000 --pitch-shift 8 --head-skip --seed 2"  # third seeds
   [context-pitch8-skip-seed2]="--recipe context --iterations 3000 --pitch-shift 8 --head-skip --seed 2"
+  [abjones-context-pitch8-15k-skip-seed1]="--recipe context --iterations 15000 --pitch-shift 8 --head-skip --seed 1"  # at the shipped length
+  [context-pitch8-15k-skip-seed1]="--recipe context --iterations 15000 --pitch-shift 8 --head-skip --seed 1"
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
@@ -288,6 +290,8 @@ declare -A POST=(
   [context-pitch8-skip-seed1-views2-wiener1.5]="context-pitch8-skip-seed1 --pitch-views -2 2 --mask-power 1.5"
   [abjones-context-pitch8-skip-seed2-views2-wiener1.5]="abjones-context-pitch8-skip-seed2 --pitch-views -2 2 --mask-power 1.5"
   [context-pitch8-skip-seed2-views2-wiener1.5]="context-pitch8-skip-seed2 --pitch-views -2 2 --mask-power 1.5"
+  [abjones-context-pitch8-15k-skip-seed1-views2-wiener1.5]="abjones-context-pitch8-15k-skip-seed1 --pitch-views -2 2 --mask-power 1.5"
+  [context-pitch8-15k-skip-seed1-views2-wiener1.5]="context-pitch8-15k-skip-seed1 --pitch-views -2 2 --mask-power 1.5"
 )
 ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context-pitch6 context-pitch-eq context-pitch-dropout
        context-pitch-15k context-pitch-frames200 context-pitch-batch32 context-pitch-lookahead6
@@ -389,7 +393,9 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch8-10k-seed1-views24-wiener1.5 context-pitch8-10k-seed2-views24-wiener1.5 context-pitch8-10k-seed3-views24-wiener1.5
        abjones-context-pitch8-skip abjones-context-pitch8-skip-seed1 context-pitch8-skip context-pitch8-skip-seed1
        abjones-context-pitch8-skip-views2-wiener1.5 abjones-context-pitch8-skip-seed1-views2-wiener1.5 context-pitch8-skip-views2-wiener1.5 context-pitch8-skip-seed1-views2-wiener1.5
-       abjones-context-pitch8-skip-seed2 context-pitch8-skip-seed2 abjones-context-pitch8-skip-seed2-views2-wiener1.5 context-pitch8-skip-seed2-views2-wiener1.5)
+       abjones-context-pitch8-skip-seed2 context-pitch8-skip-seed2 abjones-context-pitch8-skip-seed2-views2-wiener1.5 context-pitch8-skip-seed2-views2-wiener1.5
+       abjones-context-pitch8-15k-skip-seed1 context-pitch8-15k-skip-seed1 abjones-context-pitch8-15k-skip-seed1-views2-wiener1.5
+       context-pitch8-15k-skip-seed1-views2-wiener1.5)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

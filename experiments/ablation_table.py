@@ -327,11 +327,12 @@ def summary_table() -> None:
     """The README's summary: each SUMMARY stage's vocals / accompaniment GNSDR in both directions,
     the mean over its runs, with the number of runs and the range of their vocals GNSDR."""
     def cell(names: list[str]) -> str:
-        scores = [json.loads((ROOT / "statistics" / f"{name}_summary.json").read_text())["scores"] for name in names]
-        vocals = [s["vocals"]["GNSDR"] for s in scores]
-        accompaniment = [s["accompaniment"]["GNSDR"] for s in scores]
+        summaries = [json.loads((ROOT / "statistics" / f"{name}_summary.json").read_text()) for name in names]
+        vocals = [s["scores"]["vocals"]["GNSDR"] for s in summaries]
+        accompaniment = [s["scores"]["accompaniment"]["GNSDR"] for s in summaries]
         spread = f"; vocals {min(vocals):.2f} to {max(vocals):.2f}" if len(names) > 1 else ""
-        unit = "pair" if all("-x2" in name for name in names) else "run"
+        models = {len(s["model_dir"]) if isinstance(s["model_dir"], list) else 1 for s in summaries}  # evaluate.py's
+        unit = "pair" if models == {2} else "run"
         return (f"{sum(vocals) / len(vocals):.2f} / {sum(accompaniment) / len(accompaniment):.2f} "
                 f"({len(names)} {unit}{'s' * (len(names) > 1)}{spread})")
 

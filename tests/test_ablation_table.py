@@ -67,7 +67,9 @@ def test_summary_averages_each_stages_runs_per_direction_and_counts_pairs(tmp_pa
     def scores(name, vocals, accompaniment):
         path = tmp_path / "statistics" / f"{name}_summary.json"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(dict(scores=dict(vocals=dict(GNSDR=vocals), accompaniment=dict(GNSDR=accompaniment)))))
+        model_dir = ["runs/dev-a", "runs/dev-b"] if name.startswith("ensembles/") else "runs/dev-a"  # as evaluate.py
+        path.write_text(json.dumps(dict(model_dir=model_dir, scores=dict(vocals=dict(GNSDR=vocals),
+                                                                         accompaniment=dict(GNSDR=accompaniment)))))
 
     scores("dev/a", 4.0, 1.0)
     scores("dev/b", 6.0, 2.0)

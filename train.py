@@ -284,12 +284,26 @@ def build_parser() -> argparse.ArgumentParser:
             continue
         flag = "--" + f.name.replace("_", "-")
         if f.type in ("bool", bool):
-            group.add_argument(flag, action=argparse.BooleanOptionalAction, default=None,
-                               help=f"default {'on' if f.default else 'off'} in the seed recipe")
+            group.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=_recipe_defaults(f))
         else:
             kind = {"int": int, "float": float, "str": str}[f.type if isinstance(f.type, str) else f.type.__name__]
-            group.add_argument(flag, type=kind, default=None, help=f"default {f.default!r} in the seed recipe")
+            group.add_argument(flag, type=kind, default=None, help=_recipe_defaults(f))
     return parser
+
+
+def _recipe_defaults(field: dataclasses.Field) -> str:
+    """A flag's help: its value in each recipe, the default recipe first ('default 100 (context), 10 (seed)')."""
+    def shown(value):
+        return ("on" if value else "off") if isinstance(value, bool) else repr(value)
+    values = {name: RECIPES[name].get(field.name, field.default)
+              for name in sorted(RECIPES, key=lambda name: name != DEFAULT_RECIPE)}
+    if len(set(values.values())) == 1:
+        text = f"default {shown(field.default)} in every recipe"
+    else:
+        text = "default " + ", ".join(f"{shown(value)} ({name})" for name, value in values.items())
+    if field.name == "mixing":
+        text += "; a recipe that does not set it takes the split's rule from split.json beside --train-list"
+    return text
 
 
 def config_from_args(args: argparse.Namespace) -> Config:

@@ -323,3 +323,13 @@ def test_a_member_that_fails_is_reported_while_the_first_model_trains_on(lists, 
     assert f"warning: {member_dir(model_dir, 1)} stopped (exit 1) while the others train on" in output
     assert "state.json is damaged" in output.split("warning:")[1]  # the end of the member's output: the cause
     assert process.returncode == 130
+
+
+def test_help_gives_each_hyperparameters_default_in_every_recipe(monkeypatch):
+    monkeypatch.setitem(train.RECIPES, "third", dict(frames=7))  # a recipe the help must follow, not a fixed text
+    helps = {action.dest: action.help for action in train.build_parser()._actions}
+    context = train.RECIPES[train.DEFAULT_RECIPE]
+    assert helps["frames"] == f"default {context['frames']} (context), 10 (seed), 7 (third)"
+    assert helps["augment"] == "default on (context), off (seed), off (third)"
+    assert helps["hidden_size"] == "default 256 in every recipe"
+    assert "split.json" in helps["mixing"]

@@ -155,3 +155,33 @@ def test_state_windows_restart_the_network_for_every_hop_after_its_warmup_frames
     assert [type(n) for n in module.networks(views)] == [Separator, Separator]
     with pytest.raises(SvsError):
         module.windowed_vocals_mask(network, warmup=30, hop=4)  # longer than one chunk
+
+
+def test_time_shift_views_read_each_mask_back_onto_the_clips_frames():
+    from types import SimpleNamespace
+
+    from conftest import experiment
+    from separator import post_filter
+    module = experiment("time_shift_views")
+
+    class Level:  # each frame's mask is its level: on a sine that swells linearly, a shifted grid changes nothing
+        config = SimpleNamespace(n_fft=256, hop_length=64, sample_rate=16000, mask_power=1.0)
+        backend, input_gain_db, mask_power = "test", 0.0, 1.0
+
+        def vocals_mask(self, magnitude, states=None):
+            return np.minimum(magnitude / 64, 1), states  # a full-scale sine peaks near n_fft / 4 = 64
+
+    samples = np.arange(16000, dtype=np.float32)
+    waveform = np.linspace(0.1, 0.9, len(samples), dtype=np.float32) * np.sin(2 * np.pi * 1000 * samples / 16000)
+    plain, shifted = (module.TimeShiftViews(Level(), shifts, mask_power=1.0) for shifts in ((), (0.25, 0.5)))
+    assert shifted.shifts == [0.0, 0.25, 0.5]
+    frames = 1 + len(waveform) // 64
+    alone = plain.shifted_mask(waveform, 0.0, frames)
+    for shift in (0.25, 0.5):  # the view's frames sit 16 and 32 samples earlier; read back, they agree
+        view = shifted.shifted_mask(waveform, shift, frames)
+        np.testing.assert_allclose(view[4:-4], alone[4:-4], atol=2e-4)
+    stems = shifted.separate(waveform, 16000)
+    np.testing.assert_allclose(stems["vocals"] + stems["accompaniment"], waveform, atol=1e-6)
+    assert np.allclose(post_filter(alone, 1.0), alone)
+    with pytest.raises(SvsError, match="fractions of a hop"):
+        module.TimeShiftViews(Level(), (1.0,), mask_power=1.0)

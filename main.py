@@ -53,6 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         files = collect_inputs(args.inputs) if args.inputs else collect_inputs([Path("songs")], (".mp3",))
         if not files:
+            others = collect_inputs([Path("songs")]) if not args.inputs and Path("songs").is_dir() else []
+            if others:  # the seed's default takes .mp3 only; say how to take the rest
+                raise SvsError(f"songs/ has no .mp3 files, and with no inputs named main.py takes only those (as the "
+                               f"seed did); it has {len(others)} other audio file(s): run `python main.py songs/` "
+                               "to separate every audio file in it")
             raise SvsError("no audio files to separate: put songs in songs/ or name files or folders")
         plan = output_paths(files, args.output_dir, args.template, args.format, args.stems)
         from separator import load_separator, reuse_freed_memory, separate_files

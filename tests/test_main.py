@@ -80,6 +80,18 @@ def test_output_collisions_are_refused_before_work(tmp_path):
     assert plan[files[0]]["vocals"] == tmp_path / "out" / "x" / "vocals.flac"
 
 
+def test_songs_without_mp3s_say_how_to_take_the_other_files(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "songs").mkdir()
+    assert main.main([]) == 1
+    assert "no audio files to separate" in capsys.readouterr().err
+    (tmp_path / "songs" / "take.flac").write_bytes(b"")  # not read: named in the message only by count
+    assert main.main([]) == 1
+    error = capsys.readouterr().err
+    assert "songs/ has no .mp3 files" in error and "1 other audio file(s)" in error and "python main.py songs/" in error
+    assert not (tmp_path / "demo").exists()
+
+
 @pytest.mark.parametrize("option", [["--jobs", "0"], ["--sample-rate", "0"], ["--input-gain-db", "nan"],
                                     ["--pitch-views", "2", "inf"], ["--mask-power", "nan"]])
 def test_impossible_options_are_usage_errors_before_any_work(option, tmp_path, capsys):

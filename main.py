@@ -52,12 +52,15 @@ def main(argv: list[str] | None = None) -> int:
     terminate = signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops as Ctrl-C does
     try:
         files = collect_inputs(args.inputs) if args.inputs else collect_inputs([Path("songs")], (".mp3",))
+        others = [] if args.inputs or not Path("songs").is_dir() else [  # the seed's default takes .mp3 only
+            path for path in collect_inputs([Path("songs")]) if path.suffix.lower() != ".mp3"]
+        if others:
+            take = f"{len(others)} other audio file(s): `python main.py songs/` separates every audio file in it"
+            if not files:
+                raise SvsError(f"songs/ has no .mp3 files, which main.py takes when no inputs are named (as the "
+                               f"seed did), and {take}")
+            print(f"note: songs/ also holds {take}", file=sys.stderr)
         if not files:
-            others = collect_inputs([Path("songs")]) if not args.inputs and Path("songs").is_dir() else []
-            if others:  # the seed's default takes .mp3 only; say how to take the rest
-                raise SvsError(f"songs/ has no .mp3 files, and with no inputs named main.py takes only those (as the "
-                               f"seed did); it has {len(others)} other audio file(s): run `python main.py songs/` "
-                               "to separate every audio file in it")
             raise SvsError("no audio files to separate: put songs in songs/ or name files or folders")
         plan = output_paths(files, args.output_dir, args.template, args.format, args.stems)
         from separator import load_separator, reuse_freed_memory, separate_files

@@ -80,7 +80,7 @@ def test_output_collisions_are_refused_before_work(tmp_path):
     assert plan[files[0]]["vocals"] == tmp_path / "out" / "x" / "vocals.flac"
 
 
-def test_songs_without_mp3s_say_how_to_take_the_other_files(tmp_path, monkeypatch, capsys):
+def test_songs_without_mp3s_say_how_to_take_the_other_files(tiny_model, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "songs").mkdir()
     assert main.main([]) == 1
@@ -90,6 +90,11 @@ def test_songs_without_mp3s_say_how_to_take_the_other_files(tmp_path, monkeypatc
     error = capsys.readouterr().err
     assert "songs/ has no .mp3 files" in error and "1 other audio file(s)" in error and "python main.py songs/" in error
     assert not (tmp_path / "demo").exists()
+    (tmp_path / "songs" / "song.mp3").write_bytes(b"")  # unreadable: reported, after the note on the FLAC
+    assert main.main(["--quiet", "--model", str(tiny_model)]) == 1
+    error = capsys.readouterr().err
+    assert "note: songs/ also holds 1 other audio file(s)" in error and "song.mp3: not a readable audio file" in error
+    assert "take.flac" not in error  # the default did not try it
 
 
 @pytest.mark.parametrize("option", [["--jobs", "0"], ["--sample-rate", "0"], ["--input-gain-db", "nan"],

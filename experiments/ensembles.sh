@@ -42,6 +42,15 @@ declare -A ENSEMBLES=(  # NAME -> members, as runs/dev-MEMBER (abjones-* score a
   [abjones-context-pitch8-15k-seeds13-x2-views2-wiener1.5]="abjones-context-pitch8-15k-seed1 abjones-context-pitch8-15k-seed3 -- --pitch-views -2 2 --mask-power 1.5"
   [abjones-context-pitch8-15k-seeds23-x2]="abjones-context-pitch8-15k-seed2 abjones-context-pitch8-15k-seed3"
   [abjones-context-pitch8-15k-seeds23-x2-views2-wiener1.5]="abjones-context-pitch8-15k-seed2 abjones-context-pitch8-15k-seed3 -- --pitch-views -2 2 --mask-power 1.5"
+  [abjones-context-pitch8-15k-seeds12-x2-views2-wiener2]="abjones-context-pitch8-15k-seed1 abjones-context-pitch8-15k-seed2 -- --pitch-views -2 2 --mask-power 2"  # the post-filter for pairs: power 2 against 1.5
+  [abjones-context-pitch8-15k-seeds13-x2-views2-wiener2]="abjones-context-pitch8-15k-seed1 abjones-context-pitch8-15k-seed3 -- --pitch-views -2 2 --mask-power 2"
+  [abjones-context-pitch8-15k-seeds23-x2-views2-wiener2]="abjones-context-pitch8-15k-seed2 abjones-context-pitch8-15k-seed3 -- --pitch-views -2 2 --mask-power 2"
+  [context-pitch8-10k-seeds12-x2-views2-wiener1.5]="context-pitch8-10k-seed1 context-pitch8-10k-seed2 -- --pitch-views -2 2 --mask-power 1.5"
+  [context-pitch8-10k-seeds12-x2-views2-wiener2]="context-pitch8-10k-seed1 context-pitch8-10k-seed2 -- --pitch-views -2 2 --mask-power 2"
+  [context-pitch8-10k-seeds13-x2-views2-wiener1.5]="context-pitch8-10k-seed1 context-pitch8-10k-seed3 -- --pitch-views -2 2 --mask-power 1.5"
+  [context-pitch8-10k-seeds13-x2-views2-wiener2]="context-pitch8-10k-seed1 context-pitch8-10k-seed3 -- --pitch-views -2 2 --mask-power 2"
+  [context-pitch8-10k-seeds23-x2-views2-wiener1.5]="context-pitch8-10k-seed2 context-pitch8-10k-seed3 -- --pitch-views -2 2 --mask-power 1.5"
+  [context-pitch8-10k-seeds23-x2-views2-wiener2]="context-pitch8-10k-seed2 context-pitch8-10k-seed3 -- --pitch-views -2 2 --mask-power 2"
   [abjones-context-pitch8-15k-skip1-plain1-x2]="abjones-context-pitch8-15k-skip-seed1 abjones-context-pitch8-15k-seed1"  # mixed pairs: a head-skip run with a plain one (diversity)
   [abjones-context-pitch8-15k-skip1-plain1-x2-views2-wiener1.5]="abjones-context-pitch8-15k-skip-seed1 abjones-context-pitch8-15k-seed1 -- --pitch-views -2 2 --mask-power 1.5"
   [abjones-context-pitch8-15k-skip1-plain2-x2]="abjones-context-pitch8-15k-skip-seed1 abjones-context-pitch8-15k-seed2"
@@ -65,7 +74,9 @@ ORDER=(abjones-context-pitch-x3 context-pitch-x4 context-pitch-15k-clip5-last3 a
        abjones-context-pitch8-15k-seeds23-x2 abjones-context-pitch8-15k-seeds23-x2-views2-wiener1.5
        abjones-context-pitch8-15k-skip1-plain1-x2 abjones-context-pitch8-15k-skip1-plain1-x2-views2-wiener1.5
        abjones-context-pitch8-15k-skip1-plain2-x2 abjones-context-pitch8-15k-skip1-plain2-x2-views2-wiener1.5
-       abjones-context-pitch8-15k-skip1-plain3-x2 abjones-context-pitch8-15k-skip1-plain3-x2-views2-wiener1.5)
+       abjones-context-pitch8-15k-skip1-plain3-x2 abjones-context-pitch8-15k-skip1-plain3-x2-views2-wiener1.5
+       abjones-context-pitch8-15k-seeds12-x2-views2-wiener2 abjones-context-pitch8-15k-seeds13-x2-views2-wiener2 abjones-context-pitch8-15k-seeds23-x2-views2-wiener2
+       context-pitch8-10k-seeds12-x2-views2-wiener1.5 context-pitch8-10k-seeds12-x2-views2-wiener2 context-pitch8-10k-seeds13-x2-views2-wiener1.5 context-pitch8-10k-seeds13-x2-views2-wiener2 context-pitch8-10k-seeds23-x2-views2-wiener1.5 context-pitch8-10k-seeds23-x2-views2-wiener2)
 for name in "$@"; do  # every name first, before any work
   [[ -v ENSEMBLES[$name] ]] || { echo "unknown name $name: see ENSEMBLES in $0" >&2; exit 2; }
 done

@@ -19,17 +19,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from whole_clips import WholeClips, evaluate_with  # noqa: E402  (it puts the repository on the path)
+from whole_clips import WholeClips, evaluate_with, read_frames  # noqa: E402  (it puts the repository on the path)
 import separator  # noqa: E402
 
 
 def resample_frames(spectra: np.ndarray, frames: int) -> np.ndarray:
     """(T, bins) read at `frames` evenly spaced positions from the first frame to the last."""
-    positions = np.linspace(0, len(spectra) - 1, frames)
-    low = np.floor(positions).astype(int)
-    high = np.minimum(low + 1, len(spectra) - 1)
-    weight = (positions - low)[:, None].astype(np.float32)
-    return (1 - weight) * spectra[low] + weight * spectra[high]
+    return read_frames(spectra, np.linspace(0, len(spectra) - 1, frames))
 
 
 class TempoViews(WholeClips):

@@ -21,18 +21,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from whole_clips import WholeClips, evaluate_with  # noqa: E402  (it puts the repository on the path)
+from whole_clips import WholeClips, evaluate_with, read_frames  # noqa: E402  (it puts the repository on the path)
 import separator  # noqa: E402
 from utils import SvsError  # noqa: E402
-
-
-def read_frames(spectra: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """(T, bins) read at fractional frame positions (linear interpolation, held at both ends)."""
-    positions = np.clip(positions, 0, len(spectra) - 1)
-    low = np.floor(positions).astype(int)
-    high = np.minimum(low + 1, len(spectra) - 1)
-    weight = (positions - low)[:, None].astype(np.float32)
-    return (1 - weight) * spectra[low] + weight * spectra[high]
 
 
 class TimeShiftViews(WholeClips):
@@ -58,19 +49,9 @@ class TimeShiftViews(WholeClips):
         mask = self.inner.vocals_mask(np.ascontiguousarray(magnitude))[0]
         return read_frames(mask, np.arange(frames) + pad / config.hop_length)
 
-    def separate(self, waveform: np.ndarray, sample_rate: int) -> dict[str, np.ndarray]:
-        config = self.config
-        if waveform.ndim != 1 or sample_rate != config.sample_rate:
-            raise SvsError(f"{type(self).__name__} takes mono audio at {config.sample_rate} Hz")
-        import librosa
-
-        waveform = np.asarray(waveform, np.float32)
-        spectrum = librosa.stft(waveform, n_fft=config.n_fft, hop_length=config.hop_length)
-        frames = spectrum.shape[1]
-        masks = [self.shifted_mask(waveform, shift, frames) for shift in self.shifts]
-        mask = separator.post_filter(np.mean(masks, axis=0, dtype=np.float32), self.mask_power)
-        vocals = self.synthesise(waveform, spectrum, mask.T).astype(np.float32)
-        return {"vocals": vocals, "accompaniment": waveform - vocals}
+    def clip_mask(self, waveform: np.ndarray, spectrum: np.ndarray) -> np.ndarray:
+        masks = [self.shifted_mask(waveform, shift, spectrum.shape[1]) for shift in self.shifts]
+        return separator.post_filter(np.mean(masks, axis=0, dtype=np.float32), self.mask_power)
 
 
 def main(argv: list[str] | None = None) -> int:

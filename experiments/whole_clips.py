@@ -1,4 +1,4 @@
-"""What phase_iterations.py and tempo_views.py share: evaluate.py with a separator that sees whole
+"""What phase_iterations.py, tempo_views.py and time_shift_views.py share: evaluate.py with a separator that sees whole
 mono clips at the model's rate through one centred librosa STFT, made from the separator
 evaluate.py would load, and an option of the script's own taken off the command line first."""
 from __future__ import annotations
@@ -15,6 +15,15 @@ import separator  # noqa: E402
 from utils import SvsError  # noqa: E402
 
 
+def read_frames(spectra: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """(T, bins) read at fractional frame positions (linear interpolation in time, held at both ends)."""
+    positions = np.clip(positions, 0, len(spectra) - 1)
+    low = np.floor(positions).astype(int)
+    high = np.minimum(low + 1, len(spectra) - 1)
+    weight = (positions - low)[:, None].astype(np.float32)
+    return (1 - weight) * spectra[low] + weight * spectra[high]
+
+
 class WholeClips(separator._MaskSeparator):
     """`inner`'s vocals mask on a whole clip's STFT, applied by `synthesise` (plain masking here)."""
 
@@ -27,6 +36,10 @@ class WholeClips(separator._MaskSeparator):
     def vocals_mask(self, magnitude: np.ndarray) -> np.ndarray:
         """(frames, bins) magnitudes of a whole clip -> its (frames, bins) vocals mask."""
         return self.inner.vocals_mask(magnitude)[0]
+
+    def clip_mask(self, waveform: np.ndarray, spectrum: np.ndarray) -> np.ndarray:
+        """The (frames, bins) vocals mask of a clip, from its waveform and (bins, frames) STFT."""
+        return self.vocals_mask(np.ascontiguousarray(np.abs(spectrum).T))
 
     def synthesise(self, waveform: np.ndarray, spectrum: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """The vocals from the clip, its (bins, frames) STFT and a mask of that shape."""
@@ -42,7 +55,7 @@ class WholeClips(separator._MaskSeparator):
 
         waveform = np.asarray(waveform, np.float32)
         spectrum = librosa.stft(waveform, n_fft=config.n_fft, hop_length=config.hop_length)
-        mask = self.vocals_mask(np.ascontiguousarray(np.abs(spectrum).T))
+        mask = self.clip_mask(waveform, spectrum)
         vocals = self.synthesise(waveform, spectrum, mask.T).astype(np.float32)
         return {"vocals": vocals, "accompaniment": waveform - vocals}
 

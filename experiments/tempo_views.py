@@ -19,7 +19,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from whole_clips import WholeClips, evaluate_with, read_frames  # noqa: E402  (it puts the repository on the path)
+from whole_clips import WholeClips, evaluate_with_views, read_frames  # noqa: E402  (it puts the repository on the path)
 import separator  # noqa: E402
 
 
@@ -46,11 +46,7 @@ class TempoViews(WholeClips):
 
 
 def main(argv: list[str] | None = None) -> int:
-    def tempo_views(rates, load, *args, mask_power=None, **kwargs):
-        inner = load(*args, mask_power=1.0, **kwargs)  # the pitch views' mean, not yet post-filtered
-        return TempoViews(inner, rates, inner.config.mask_power if mask_power is None else mask_power)
-
-    return evaluate_with(argv, "--tempo-views", tempo_views)
+    return evaluate_with_views(argv, "--tempo-views", TempoViews)
 
 
 if __name__ == "__main__":  # evaluate.py scores in spawned processes, which import this file

@@ -21,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from whole_clips import WholeClips, evaluate_with, read_frames  # noqa: E402  (it puts the repository on the path)
+from whole_clips import WholeClips, evaluate_with_views, read_frames  # noqa: E402  (it puts the repository on the path)
 import separator  # noqa: E402
 from utils import SvsError  # noqa: E402
 
@@ -55,11 +55,7 @@ class TimeShiftViews(WholeClips):
 
 
 def main(argv: list[str] | None = None) -> int:
-    def time_shift_views(shifts, load, *args, mask_power=None, **kwargs):
-        inner = load(*args, mask_power=1.0, **kwargs)  # the pitch views' mean, not yet post-filtered
-        return TimeShiftViews(inner, shifts, inner.config.mask_power if mask_power is None else mask_power)
-
-    return evaluate_with(argv, "--time-shifts", time_shift_views)
+    return evaluate_with_views(argv, "--time-shifts", TimeShiftViews)
 
 
 if __name__ == "__main__":  # evaluate.py scores in spawned processes, which import this file

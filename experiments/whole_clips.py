@@ -60,13 +60,14 @@ class WholeClips(separator._MaskSeparator):
         return {"vocals": vocals, "accompaniment": waveform - vocals}
 
 
-def evaluate_with(argv: list[str] | None, option: str, make) -> int:
+def evaluate_with(argv: list[str] | None, option: str, make, doc: str | None = None) -> int:
     """evaluate.main on `argv` less `option` and the values after it, with every separator it
-    loads replaced by make(values, load, *args, **kwargs); `load` is the usual loader."""
+    loads replaced by make(values, load, *args, **kwargs); `load` is the usual loader. --help
+    prints `doc` (default: the docstring of make's module)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     usage = f"usage: {Path(sys.argv[0]).name} {option} VALUE ... [evaluate.py flags]"
     if "-h" in argv or "--help" in argv:
-        print(f"{usage}\n\n{(sys.modules[make.__module__].__doc__ or '').strip()}")
+        print(f"{usage}\n\n{(doc or sys.modules[make.__module__].__doc__ or '').strip()}")
         return 0
     if option not in argv:
         raise SystemExit(usage)
@@ -78,3 +79,14 @@ def evaluate_with(argv: list[str] | None, option: str, make) -> int:
     load = separator.load_separator
     separator.load_separator = lambda *args, **kwargs: make(values, load, *args, **kwargs)
     return evaluate.main(argv)
+
+
+def evaluate_with_views(argv: list[str] | None, option: str, views) -> int:
+    """evaluate_with for extra views of each clip: the separator evaluate.py would load, without its
+    post-filter (the mean of its pitch views), goes into views(inner, values, mask_power), which
+    post-filters the mean of all views once with --mask-power, or the model's mask_power."""
+    def make(values, load, *args, mask_power=None, **kwargs):
+        inner = load(*args, mask_power=1.0, **kwargs)
+        return views(inner, values, inner.config.mask_power if mask_power is None else mask_power)
+
+    return evaluate_with(argv, option, make, sys.modules[views.__module__].__doc__)

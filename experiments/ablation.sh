@@ -292,6 +292,12 @@ declare -A POST=(
   [context-pitch8-skip-seed2-views2-wiener1.5]="context-pitch8-skip-seed2 --pitch-views -2 2 --mask-power 1.5"
   [abjones-context-pitch8-15k-skip-seed1-views2-wiener1.5]="abjones-context-pitch8-15k-skip-seed1 --pitch-views -2 2 --mask-power 1.5"
   [context-pitch8-15k-skip-seed1-views2-wiener1.5]="context-pitch8-15k-skip-seed1 --pitch-views -2 2 --mask-power 1.5"
+  [abjones-context-pitch8-15k-seed1-views2-wiener2]="abjones-context-pitch8-15k-seed1 --pitch-views -2 2 --mask-power 2"  # the members of the pairs' power-2 rows (ensembles.sh)
+  [abjones-context-pitch8-15k-seed2-views2-wiener2]="abjones-context-pitch8-15k-seed2 --pitch-views -2 2 --mask-power 2"
+  [abjones-context-pitch8-15k-seed3-views2-wiener2]="abjones-context-pitch8-15k-seed3 --pitch-views -2 2 --mask-power 2"
+  [context-pitch8-10k-seed1-views2-wiener2]="context-pitch8-10k-seed1 --pitch-views -2 2 --mask-power 2"
+  [context-pitch8-10k-seed2-views2-wiener2]="context-pitch8-10k-seed2 --pitch-views -2 2 --mask-power 2"
+  [context-pitch8-10k-seed3-views2-wiener2]="context-pitch8-10k-seed3 --pitch-views -2 2 --mask-power 2"
 )
 ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context-pitch6 context-pitch-eq context-pitch-dropout
        context-pitch-15k context-pitch-frames200 context-pitch-batch32 context-pitch-lookahead6
@@ -395,7 +401,9 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        abjones-context-pitch8-skip-views2-wiener1.5 abjones-context-pitch8-skip-seed1-views2-wiener1.5 context-pitch8-skip-views2-wiener1.5 context-pitch8-skip-seed1-views2-wiener1.5
        abjones-context-pitch8-skip-seed2 context-pitch8-skip-seed2 abjones-context-pitch8-skip-seed2-views2-wiener1.5 context-pitch8-skip-seed2-views2-wiener1.5
        abjones-context-pitch8-15k-skip-seed1 context-pitch8-15k-skip-seed1 abjones-context-pitch8-15k-skip-seed1-views2-wiener1.5
-       context-pitch8-15k-skip-seed1-views2-wiener1.5)
+       context-pitch8-15k-skip-seed1-views2-wiener1.5
+       abjones-context-pitch8-15k-seed1-views2-wiener2 abjones-context-pitch8-15k-seed2-views2-wiener2 abjones-context-pitch8-15k-seed3-views2-wiener2
+       context-pitch8-10k-seed1-views2-wiener2 context-pitch8-10k-seed2-views2-wiener2 context-pitch8-10k-seed3-views2-wiener2)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

@@ -47,19 +47,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def default_inputs(folder: Path = Path("songs")) -> list[Path]:
+    """What main.py separates when no inputs are named: the seed's songs/*.mp3. The folder's other
+    audio files are left out, as the seed left them, and a note says how to take them too."""
+    if not folder.is_dir():
+        raise SvsError(f"no {folder}/ folder here: run main.py from the repository root, or name files or folders")
+    files = collect_inputs([folder], (".mp3",))
+    others = [path for path in collect_inputs([folder]) if path.suffix.lower() != ".mp3"]
+    if others:
+        take = f"{len(others)} other audio file(s): `python main.py {folder}/` separates every audio file in it"
+        if not files:
+            raise SvsError(f"{folder}/ has no .mp3 files, which main.py takes when no inputs are named (as the "
+                           f"seed did), and {take}")
+        print(f"note: {folder}/ also holds {take}", file=sys.stderr)
+    return files
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     terminate = signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops as Ctrl-C does
     try:
-        files = collect_inputs(args.inputs) if args.inputs else collect_inputs([Path("songs")], (".mp3",))
-        others = [] if args.inputs or not Path("songs").is_dir() else [  # the seed's default takes .mp3 only
-            path for path in collect_inputs([Path("songs")]) if path.suffix.lower() != ".mp3"]
-        if others:
-            take = f"{len(others)} other audio file(s): `python main.py songs/` separates every audio file in it"
-            if not files:
-                raise SvsError(f"songs/ has no .mp3 files, which main.py takes when no inputs are named (as the "
-                               f"seed did), and {take}")
-            print(f"note: songs/ also holds {take}", file=sys.stderr)
+        files = collect_inputs(args.inputs) if args.inputs else default_inputs()
         if not files:
             raise SvsError("no audio files to separate: put songs in songs/ or name files or folders")
         plan = output_paths(files, args.output_dir, args.template, args.format, args.stems)

@@ -82,6 +82,8 @@ def test_output_collisions_are_refused_before_work(tmp_path):
 
 def test_songs_without_mp3s_say_how_to_take_the_other_files(tiny_model, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
+    assert main.main([]) == 1
+    assert "no songs/ folder here: run main.py from the repository root" in capsys.readouterr().err
     (tmp_path / "songs").mkdir()
     assert main.main([]) == 1
     assert "no audio files to separate" in capsys.readouterr().err

@@ -6,6 +6,7 @@ import csv
 import json
 import math
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Iterable
@@ -80,6 +81,8 @@ def read_list(path: str | os.PathLike) -> list[Path]:
 
 def read_training_log(path: str | os.PathLike) -> list[dict[str, float]]:
     """Rows of the CSV log that train.py writes: step, train_loss, valid_loss (empty when not measured)."""
+    if not Path(path).is_file():
+        raise SvsError(f"training log {path} not found: train a model first (python train.py), or pass --log")
     with open(path, newline="") as handle:
         return [{k: float(v) if v not in ("", None) else float("nan") for k, v in row.items()}
                 for row in csv.DictReader(handle)]
@@ -119,15 +122,18 @@ def plot_training_curve(log_path: str | os.PathLike, figure_path: str | os.PathL
     return figure_path
 
 
-def main() -> None:
-    import argparse
-
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Plot the training curve from train.py's CSV log.")
     parser.add_argument("--log", default="model/train_log.csv", help="CSV log written by train.py")
     parser.add_argument("--output", default="figures/training_loss.png", help="PNG to write")
-    args = parser.parse_args()
-    print(f"wrote {plot_training_curve(args.log, args.output)}")
+    args = parser.parse_args(argv)
+    try:
+        print(f"wrote {plot_training_curve(args.log, args.output)}")
+    except SvsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -333,3 +333,14 @@ def test_help_gives_each_hyperparameters_default_in_every_recipe(monkeypatch):
     assert helps["augment"] == "default on (context), off (seed), off (third)"
     assert helps["hidden_size"] == "default 256 in every recipe"
     assert "split.json" in helps["mixing"]
+
+
+def test_utils_plots_the_log_or_says_to_train_first(tmp_path, capsys):
+    import utils
+
+    figure = tmp_path / "curve.png"
+    assert utils.main(["--log", str(tmp_path / "none.csv"), "--output", str(figure)]) == 1
+    assert "train a model first" in capsys.readouterr().err and not figure.exists()
+    (tmp_path / "log.csv").write_text("step,train_loss,valid_loss\n1,2.0,\n2,1.5,1.7\n")
+    assert utils.main(["--log", str(tmp_path / "log.csv"), "--output", str(figure)]) == 0
+    assert figure.stat().st_size > 0

@@ -52,8 +52,9 @@ def default_inputs(folder: Path = Path("songs")) -> list[Path]:
     audio files are left out, as the seed left them, and a note says how to take them too."""
     if not folder.is_dir():
         raise SvsError(f"no {folder}/ folder here: run main.py from the repository root, or name files or folders")
-    files = collect_inputs([folder], (".mp3",))
-    others = [path for path in collect_inputs([folder]) if path.suffix.lower() != ".mp3"]
+    every = collect_inputs([folder])  # the folder is listed once
+    files = [path for path in every if path.suffix.lower() == ".mp3"]
+    others = [path for path in every if path.suffix.lower() != ".mp3"]
     if others:
         take = f"{len(others)} other audio file(s): `python main.py {folder}/` separates every audio file in it"
         if not files:

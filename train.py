@@ -283,11 +283,10 @@ def build_parser() -> argparse.ArgumentParser:
         if f.name == "recipe":
             continue
         flag = "--" + f.name.replace("_", "-")
-        if f.type in ("bool", bool):
-            group.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=_recipe_defaults(f))
-        else:
-            kind = {"int": int, "float": float, "str": str}[f.type if isinstance(f.type, str) else f.type.__name__]
-            group.add_argument(flag, type=kind, default=None, help=_recipe_defaults(f))
+        kind = f.type if isinstance(f.type, str) else f.type.__name__
+        how = (dict(action=argparse.BooleanOptionalAction) if kind == "bool"
+               else dict(type={"int": int, "float": float, "str": str}[kind]))
+        group.add_argument(flag, default=None, help=_recipe_defaults(f), **how)
     return parser
 
 

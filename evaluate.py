@@ -2,23 +2,28 @@
 
 python evaluate.py                                # data/MIR1K/test.txt, model/
 python evaluate.py --list data/MIR1K/valid.txt    # the validation clips
+python evaluate.py --resume                       # go on after Ctrl-C: only the clips not yet scored
 Per-clip CSV and a summary JSON go to statistics/; --demo also writes the separated clips.
 """
 from __future__ import annotations
 
 import argparse
 import csv
+import io
+import json
 import multiprocessing
 import os
+import signal
 import sys
 import time
+from collections import deque
 from pathlib import Path
 
 import numpy as np
 
 from config import MIXING_RULES
 from separator import BACKENDS, add_mask_arguments
-from utils import SvsError, count_at_least, finite_float, read_list, write_json
+from utils import SvsError, atomic_write_text, count_at_least, finite_float, read_list, write_json
 
 SOURCES = ("vocals", "accompaniment")
 
@@ -46,6 +51,11 @@ def _score_job(args: tuple) -> dict[str, float]:
     return bss_eval(*args)
 
 
+def _leave_interrupts_to_the_parent() -> None:
+    """Pool workers ignore Ctrl-C: the parent keeps what they finished and stops them, without their tracebacks."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def global_scores(rows: list[dict], sources=SOURCES) -> dict[str, dict[str, float]]:
     """GNSDR, GSIR, GSAR: per-clip NSDR, SIR, SAR averaged with weights = clip length."""
     weights = np.array([row["seconds"] for row in rows])
@@ -61,62 +71,155 @@ def format_table(scores: dict[str, dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
+class ScoreLog:
+    """Every clip's scores as a JSON line in `path`, written as soon as it is scored, so an
+    interrupted evaluation (Ctrl-C, kill, a crash) keeps them. The first line holds the settings
+    they were scored with; `resume` keeps the earlier lines only under the same settings, and a
+    line cut short by a kill is dropped."""
+
+    def __init__(self, path: Path, settings: dict, resume: bool = False):
+        self.path, self.settings, self.rows = path, json.loads(json.dumps(settings)), {}
+        lines = path.read_text().splitlines() if path.is_file() else []
+        if resume and lines:
+            try:
+                earlier = json.loads(lines[0])["settings"]
+            except (ValueError, TypeError, KeyError):
+                raise SvsError(f"--resume: {path} is not a score log of evaluate.py; "
+                               "run without --resume to start over") from None
+            self._check(earlier)
+            for line in lines[1:]:
+                try:
+                    row = json.loads(line)
+                    self.rows[row["clip"]] = row
+                except (ValueError, TypeError, KeyError):
+                    break
+        elif lines:
+            print(f"starting over: {path} held an earlier run's scored clips (--resume would have kept them)",
+                  file=sys.stderr)
+        atomic_write_text(path, "".join(json.dumps(line) + "\n"
+                                        for line in [{"settings": self.settings}, *self.rows.values()]))
+        self._file = open(path, "a")
+
+    def _check(self, earlier: dict) -> None:
+        differ = [f"{key} {earlier.get(key)} there, {self.settings.get(key)} now"
+                  for key in sorted(set(earlier) | set(self.settings)) if earlier.get(key) != self.settings.get(key)]
+        if differ:
+            raise SvsError(f"--resume: {self.path} was scored with other settings ({'; '.join(differ)}); "
+                           "run with those, or without --resume to start over")
+
+    def add(self, row: dict) -> None:
+        self._file.write(json.dumps(row) + "\n")
+        self._file.flush()
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def settings(separator, model_dirs: list[Path], mixing: str, gain_db: float, variant: dict | None) -> dict:
+    """What a clip's scores depend on, besides the clip: every network's weights and the way it is run."""
+    from config import member_dirs, model_fingerprint
+
+    return {"models": [model_fingerprint(d) for model_dir in model_dirs for d in member_dirs(model_dir)],
+            "separator": type(separator).__name__, "variant": variant or {}, "mixing": mixing,
+            "gain_db": gain_db, "input_gain_db": separator.input_gain_db, "mask_power": separator.mask_power,
+            "pitch_views": [s for s in getattr(separator, "semitones", []) if s]}
+
+
 def evaluate(files: list[Path], model_dir: Path | list[Path], mixing: str | None = None, jobs: int = 2,
              demo_dir: Path | None = None, quiet: bool = False, gain_db: float = 0.0,
              mask_power: float | None = None, backend: str = "auto", input_gain_db: float | None = None,
-             pitch_views: tuple[float, ...] | None = None) -> tuple[list[dict], dict]:
+             pitch_views: tuple[float, ...] | None = None, log_path: Path | None = None, resume: bool = False,
+             variant: dict | None = None) -> tuple[list[dict], dict]:
     """Separate every clip and score it; returns per-clip rows and the global scores.
     `gain_db` scales each mixture (and its sources) first, to check that quiet or loud input
-    separates as well (BSS Eval itself does not depend on the scale)."""
+    separates as well (BSS Eval itself does not depend on the scale). With `log_path`, each
+    clip's scores go there as it is scored (a ScoreLog; main() removes it once the statistics are
+    written), and `resume` takes the clips found there as scored. `variant`: how a caller changed
+    the separator, recorded in the summary."""
     import progressbar
     import soundfile as sf
 
     from preprocess import load_mir1k_clip
     from separator import load_separator
 
-    separator = load_separator(model_dir, pitch_views, mask_power=mask_power, backend=backend,
+    model_dirs = [model_dir] if isinstance(model_dir, (str, os.PathLike)) else list(model_dir)
+    separator = load_separator(model_dirs, pitch_views, mask_power=mask_power, backend=backend,
                                input_gain_db=input_gain_db)
     mixing = mixing or separator.config.mixing
-    rows, pending = [], []
+    run = settings(separator, model_dirs, mixing, gain_db, variant)
+    log = ScoreLog(log_path, run, resume) if log_path is not None else None
+    scored = dict(log.rows) if log else {}
+    resumed = sum(path.name in scored for path in files)
+    if resumed and not quiet:
+        print(f"resuming: {resumed} of {len(files)} clips already scored in {log_path}")
+
+    def finish(row: dict, job) -> None:
+        row.update(job.get())
+        scored[row["clip"]] = row
+        if log:
+            log.add(row)
+
+    pending = deque()
     gain = np.float32(10 ** (gain_db / 20))
     context = multiprocessing.get_context("spawn")  # no fork of a process running TensorFlow
-    with context.Pool(max(1, jobs)) as pool:
-        for path in progressbar.progressbar(files, prefix="separating ") if not quiet else files:
-            mixture, accompaniment, vocals = (gain * x for x in load_mir1k_clip(
-                path, mixing=mixing, sample_rate=separator.config.sample_rate))
-            if not np.any(vocals) or not np.any(accompaniment):
-                print(f"skipping {path.name}: a source is silent, BSS Eval is undefined", file=sys.stderr)
-                continue
-            stems = separator.separate(mixture, separator.config.sample_rate)
-            if demo_dir is not None:
-                demo_dir.mkdir(parents=True, exist_ok=True)
-                for name, audio in (("mono", mixture), ("src1", stems["accompaniment"]), ("src2", stems["vocals"])):
-                    sf.write(demo_dir / f"{path.stem}_{name}.wav", audio, separator.config.sample_rate)
-            rows.append({"clip": path.name, "seconds": len(mixture) / separator.config.sample_rate})
-            pending.append(pool.apply_async(_score_job, ((accompaniment, vocals, stems["accompaniment"],
-                                                          stems["vocals"], mixture),)))
-        for row, job in zip(rows, pending):
-            row.update(job.get())
+    with context.Pool(max(1, jobs), initializer=_leave_interrupts_to_the_parent) as pool:
+        try:
+            for path in progressbar.progressbar(files, prefix="separating ") if not quiet else files:
+                if path.name in scored:
+                    continue
+                mixture, accompaniment, vocals = (gain * x for x in load_mir1k_clip(
+                    path, mixing=mixing, sample_rate=separator.config.sample_rate))
+                if not np.any(vocals) or not np.any(accompaniment):
+                    print(f"skipping {path.name}: a source is silent, BSS Eval is undefined", file=sys.stderr)
+                    continue
+                stems = separator.separate(mixture, separator.config.sample_rate)
+                if demo_dir is not None:
+                    demo_dir.mkdir(parents=True, exist_ok=True)
+                    for name, audio in (("mono", mixture), ("src1", stems["accompaniment"]),
+                                        ("src2", stems["vocals"])):
+                        sf.write(demo_dir / f"{path.stem}_{name}.wav", audio, separator.config.sample_rate)
+                pending.append(({"clip": path.name, "seconds": len(mixture) / separator.config.sample_rate},
+                                pool.apply_async(_score_job, ((accompaniment, vocals, stems["accompaniment"],
+                                                               stems["vocals"], mixture),))))
+                while pending and pending[0][1].ready():
+                    finish(*pending.popleft())
+            while pending:
+                finish(*pending.popleft())
+        except BaseException:
+            for row, job in pending:  # keep what the pool finished before the stop
+                if job.ready() and job.successful():
+                    finish(row, job)
+            raise
+        finally:
+            if log:
+                log.close()
+    rows = [scored[path.name] for path in files if path.name in scored]
     if not rows:
         raise SvsError("no clips were scored: the list is empty or every clip has a silent source")
-    return rows, {"mixing": mixing, "gain_db": gain_db, "input_gain_db": separator.input_gain_db,
-                  "mask_power": separator.mask_power,
-                  "pitch_views": [s for s in getattr(separator, "semitones", []) if s], "backend": separator.backend,
-                  "config": separator.config.to_json(), "scores": global_scores(rows)}
+    summary = {"mixing": mixing, "gain_db": gain_db, "input_gain_db": separator.input_gain_db,
+               "mask_power": separator.mask_power, "pitch_views": run["pitch_views"], "backend": separator.backend,
+               "config": separator.config.to_json(), "scores": global_scores(rows)}
+    if variant:
+        summary["variant"] = variant
+    if resumed:
+        summary["resumed_clips"] = resumed  # evaluation_seconds is then the time of the last run alone
+    return rows, summary
 
 
 def save_statistics(rows: list[dict], summary: dict, output_dir: Path, name: str) -> tuple[Path, Path]:
-    output_dir.mkdir(parents=True, exist_ok=True)
     clips_path, summary_path = output_dir / f"{name}_clips.csv", output_dir / f"{name}_summary.json"
-    with open(clips_path, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows({k: (f"{v:.4f}" if isinstance(v, float) else v) for k, v in row.items()} for row in rows)
+    table = io.StringIO(newline="")
+    writer = csv.DictWriter(table, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows({k: (f"{v:.4f}" if isinstance(v, float) else v) for k, v in row.items()} for row in rows)
+    atomic_write_text(clips_path, table.getvalue())
     write_json(summary_path, summary)
     return clips_path, summary_path
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, variant: dict | None = None) -> int:
+    """`variant`: how a script that wraps this one changed the separator (e.g. {"--time-shifts": ["0.5"]}),
+    recorded in the summary and checked by --resume."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--list", type=Path, default=Path("data/MIR1K/test.txt"), help="clip list to score")
     parser.add_argument("--model-dir", type=Path, action="append",
@@ -133,9 +236,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--name", help="file name stem of the statistics (default: <model>_<list>)")
     parser.add_argument("--jobs", type=count_at_least(1), default=os.cpu_count() or 1, help="BSS Eval processes")
     parser.add_argument("--demo", type=Path, nargs="?", const=Path("demo"), help="write separated clips here")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the clips an interrupted run of the same command scored (kept in "
+                             "<output-dir>/<name>_clips.partial.jsonl) and score only the others")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     args.model_dir = args.model_dir or [Path("model")]
+    name = args.name or f"{'+'.join(d.resolve().name for d in args.model_dir)}_{args.list.stem}"
+    log_path = args.output_dir / f"{name}_clips.partial.jsonl"
+    terminate = signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops as Ctrl-C does
     try:
         files = read_list(args.list)
         if not files:
@@ -143,13 +252,13 @@ def main(argv: list[str] | None = None) -> int:
         started = time.time()
         rows, summary = evaluate(files, args.model_dir, args.mixing, args.jobs, args.demo, args.quiet,
                                  args.gain_db, args.mask_power, args.backend, args.input_gain_db,
-                                 args.pitch_views)
+                                 args.pitch_views, log_path, args.resume, variant)
         model_dir = [str(d) for d in args.model_dir] if len(args.model_dir) > 1 else str(args.model_dir[0])
         summary.update(list=str(args.list), model_dir=model_dir, clips=len(rows),
                        seconds_of_audio=float(sum(r["seconds"] for r in rows)),
                        evaluation_seconds=round(time.time() - started, 1))
-        name = args.name or f"{'+'.join(d.resolve().name for d in args.model_dir)}_{args.list.stem}"
         clips_path, summary_path = save_statistics(rows, summary, args.output_dir, name)
+        log_path.unlink(missing_ok=True)
         print(f"{len(rows)} clips of {args.list}, mixing {summary['mixing']}, "
               f"model {' + '.join(map(str, args.model_dir))}")
         print(format_table(summary["scores"]))
@@ -158,8 +267,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("\ninterrupted: no statistics written", file=sys.stderr)
+        kept = len(log_path.read_text().splitlines()) - 1 if log_path.is_file() else 0
+        print(f"\ninterrupted: no statistics written; {max(kept, 0)} clips scored so far are kept in {log_path}, "
+              "and the same command with --resume scores the others", file=sys.stderr)
         return 130
+    finally:
+        signal.signal(signal.SIGTERM, terminate)
     return 0
 
 

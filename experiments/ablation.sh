@@ -3,6 +3,7 @@
 # (runs named abjones-* go the other way: train on abjones, score on amy).
 # Usage: bash experiments/ablation.sh [NAME...]   (default: every run below, in order)
 #        RESUME=1 bash experiments/ablation.sh NAME  continues NAME's interrupted run from its checkpoint
+#                                                    (and its interrupted scoring: evaluate.py --resume)
 # Each run trains into runs/dev-NAME, scores the other singer into statistics/dev/NAME_* (its step, times
 # and final training loss into NAME_run.json), and experiments/ablation_table.py prints the
 # README's table from those files.
@@ -414,7 +415,7 @@ score() {  # score SPLIT MODEL_DIR NAME [evaluate.py flags]: BSS Eval on the unh
   local split=$1 model_dir=$2 name=$3
   shift 3
   $PY evaluate.py --list data/$split/valid.txt --model-dir "$model_dir" --output-dir statistics/dev \
-    --name "$name" --quiet "$@"
+    --name "$name" --quiet ${RESUME:+--resume} "$@"
 }
 for name in "$@"; do  # every name first, before any work
   [[ -v RUNS[$name] || -v POST[$name] ]] || { echo "unknown name $name: see RUNS and POST in $0" >&2; exit 2; }

@@ -3,7 +3,8 @@
 # each clip's vocals mask is the mean of the members' masks; scored on the same unheard singer as
 # the members, into statistics/ensembles/NAME_*. The members must exist (bash experiments/ablation.sh RUN).
 # Flags after " -- " in an entry go to evaluate.py (e.g. pitch views: each view's mask is the members' mean).
-# Usage: bash experiments/ensembles.sh [NAME...]   (default: every ensemble below), then
+# Usage: bash experiments/ensembles.sh [NAME...]   (default: every ensemble below;
+#        RESUME=1 in front: an interrupted scoring goes on with evaluate.py --resume), then
 #        python experiments/ablation_table.py --ensembles   (the README's ensemble table)
 set -euo pipefail
 case "${1:-}" in -h|--help) sed -n '2,/^set -euo pipefail/{/^set -euo pipefail/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;; esac
@@ -89,6 +90,6 @@ for name in "${@:-${ORDER[@]}}"; do
   flags=()
   for member in "${members[@]}"; do flags+=(--model-dir runs/dev-$member); done
   $PY evaluate.py --list data/$split/valid.txt "${flags[@]}" --output-dir statistics/ensembles --name "$name" --quiet \
-    "${extra[@]}"
+    ${RESUME:+--resume} "${extra[@]}"
 done
 $PY experiments/ablation_table.py --ensembles

@@ -62,7 +62,8 @@ class WholeClips(separator._MaskSeparator):
 
 def evaluate_with(argv: list[str] | None, option: str, make, doc: str | None = None) -> int:
     """evaluate.main on `argv` less `option` and the values after it, with every separator it
-    loads replaced by make(values, load, *args, **kwargs); `load` is the usual loader. --help
+    loads replaced by make(values, load, *args, **kwargs); `load` is the usual loader. The option
+    and its values go into the summary (and --resume's check) as the `variant`. --help
     prints `doc` (default: the docstring of make's module)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     usage = f"usage: {Path(sys.argv[0]).name} {option} VALUE ... [evaluate.py flags]"
@@ -78,7 +79,7 @@ def evaluate_with(argv: list[str] | None, option: str, make, doc: str | None = N
     del argv[at:end + 1]
     load = separator.load_separator
     separator.load_separator = lambda *args, **kwargs: make(values, load, *args, **kwargs)
-    return evaluate.main(argv)
+    return evaluate.main(argv, variant={option: values})
 
 
 def evaluate_with_views(argv: list[str] | None, option: str, views) -> int:

@@ -41,30 +41,137 @@ def test_evaluate_cli_writes_statistics(tiny_model, lists, tmp_path, capsys):
     assert len(list((tmp_path / "demo").glob("*_src2.wav"))) == summary["clips"]
 
 
-def test_an_interrupt_writes_no_statistics_and_no_traceback(tiny_model, lists, tmp_path, monkeypatch, capsys):
+def _ctrl_c():
+    raise KeyboardInterrupt
+
+
+def _kill():
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _counting_separations(monkeypatch, interrupt_at: int | None = None, stop=_ctrl_c) -> list:
+    """Wrap every separator evaluate.py loads: the list returned grows by one per clip separated,
+    and with `interrupt_at` the separation of that clip (1 = the first) is stopped by `stop`."""
     import separator
 
-    load = separator.load_separator
+    load, calls = separator.load_separator, []
 
-    def interrupted_at_the_second_clip(*args, **kwargs):  # Ctrl-C while the second clip separates
+    def counted(*args, **kwargs):
         loaded = load(*args, **kwargs)
-        separate, calls = loaded.separate, []
+        separate = loaded.separate
 
-        def separate_once(*separate_args):
+        def separate_counted(*separate_args):
             calls.append(1)
-            if len(calls) > 1:
-                raise KeyboardInterrupt
+            if len(calls) == interrupt_at:
+                stop()
             return separate(*separate_args)
 
-        loaded.separate = separate_once
+        loaded.separate = separate_counted
         return loaded
 
-    monkeypatch.setattr(separator, "load_separator", interrupted_at_the_second_clip)
-    code = evaluate.main(["--list", str(lists / "valid.txt"), "--model-dir", str(tiny_model),
-                          "--output-dir", str(tmp_path / "stats"), "--jobs", "1", "--quiet"])
+    monkeypatch.setattr(separator, "load_separator", counted)
+    return calls
+
+
+class _ScoredAtOnce:
+    """A stand-in for evaluate.py's process pool that scores each clip as it is handed over, so
+    which clips are scored when a run stops does not depend on timing."""
+
+    def Pool(self, processes, initializer=None):
+        return self
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def apply_async(self, function, args):
+        from types import SimpleNamespace
+
+        result = function(*args)
+        return SimpleNamespace(ready=lambda: True, successful=lambda: True, get=lambda: result)
+
+
+@pytest.mark.parametrize("stop", [_ctrl_c, _kill], ids=["ctrl-c", "kill"])
+def test_an_interrupt_writes_no_statistics_keeps_the_scored_clips_and_no_traceback(
+        stop, tiny_model, lists, tmp_path, monkeypatch, capsys):
+    from utils import read_list
+
+    import signal
+
+    _counting_separations(monkeypatch, interrupt_at=3, stop=stop)
+    monkeypatch.setattr(evaluate.multiprocessing, "get_context", lambda method: _ScoredAtOnce())
+
+    def unhandled(number, frame):  # what the test sees if evaluate.py left `kill` to this handler
+        raise RuntimeError("SIGTERM reached the handler evaluate.py should have replaced")
+
+    before = signal.signal(signal.SIGTERM, unhandled)
+    try:
+        code = evaluate.main(["--list", str(lists / "train.txt"), "--model-dir", str(tiny_model),
+                              "--output-dir", str(tmp_path / "stats"), "--name", "run", "--jobs", "1", "--quiet"])
+        assert signal.getsignal(signal.SIGTERM) is unhandled  # and put back afterwards
+    finally:
+        signal.signal(signal.SIGTERM, before)
     assert code == 130
-    assert "interrupted: no statistics written" in capsys.readouterr().err
-    assert not (tmp_path / "stats").exists()
+    err = capsys.readouterr().err
+    assert "interrupted: no statistics written" in err and "--resume" in err and "Traceback" not in err
+    assert sorted(p.name for p in (tmp_path / "stats").iterdir()) == ["run_clips.partial.jsonl"]
+    lines = (tmp_path / "stats" / "run_clips.partial.jsonl").read_text().splitlines()
+    assert "settings" in json.loads(lines[0]) and [json.loads(line)["clip"] for line in lines[1:]] == [
+        path.name for path in read_list(lists / "train.txt")[:2]]
+    assert "2 clips scored so far are kept" in err
+
+
+def test_resume_scores_only_the_clips_not_yet_scored_and_ends_as_one_run(tiny_model, lists, tmp_path,
+                                                                          monkeypatch, capsys):
+    from utils import read_list
+
+    common = ["--list", str(lists / "train.txt"), "--model-dir", str(tiny_model), "--output-dir", str(tmp_path),
+              "--jobs", "1", "--quiet"]
+    assert evaluate.main(common + ["--name", "fresh"]) == 0
+    files = read_list(lists / "train.txt")
+    log_path = tmp_path / "resumed_clips.partial.jsonl"
+    evaluate.evaluate(files[:2], tiny_model, jobs=1, quiet=True, log_path=log_path)  # as if stopped there
+    before = log_path.read_text()
+    assert len(before.splitlines()) == 3
+    # other settings than the log's: refused, and the log is left as it was
+    assert evaluate.main(common + ["--name", "resumed", "--resume", "--mask-power", "2"]) == 1
+    assert "mask_power 1.5 there, 2.0 now" in capsys.readouterr().err
+    assert evaluate.main(common + ["--name", "resumed", "--resume"], variant={"--views": ["1"]}) == 1
+    assert "variant" in capsys.readouterr().err and log_path.read_text() == before
+    calls = _counting_separations(monkeypatch)
+    assert evaluate.main(common + ["--name", "resumed", "--resume"]) == 0
+    assert len(calls) == len(files) - 2
+    assert not log_path.exists()
+    assert (tmp_path / "resumed_clips.csv").read_text() == (tmp_path / "fresh_clips.csv").read_text()
+    fresh, resumed = (json.loads((tmp_path / f"{name}_summary.json").read_text()) for name in ("fresh", "resumed"))
+    assert resumed["scores"] == fresh["scores"] and resumed["resumed_clips"] == 2
+
+
+def test_score_log_drops_a_line_cut_short_and_starts_over_without_resume(tmp_path, capsys):
+    path = tmp_path / "run_clips.partial.jsonl"
+    settings = {"models": ["abc"], "mask_power": 1.5}
+    log = evaluate.ScoreLog(path, settings)
+    log.add({"clip": "a.wav", "seconds": 1.0})
+    log.add({"clip": "b.wav", "seconds": 2.0})
+    log.close()
+    with open(path, "a") as handle:
+        handle.write('{"clip": "c.wav", "sec')  # killed while writing
+    log = evaluate.ScoreLog(path, settings, resume=True)
+    assert list(log.rows) == ["a.wav", "b.wav"]
+    log.add({"clip": "c.wav", "seconds": 3.0})
+    log.close()
+    assert list(evaluate.ScoreLog(path, settings, resume=True).rows) == ["a.wav", "b.wav", "c.wav"]
+    assert evaluate.ScoreLog(path, settings).rows == {}
+    assert "starting over" in capsys.readouterr().err
+    assert path.read_text().splitlines() == [json.dumps({"settings": settings})]
+    path.write_text("not json\n")
+    with pytest.raises(SvsError, match="not a score log"):
+        evaluate.ScoreLog(path, settings, resume=True)
 
 
 def test_empty_list_is_a_clear_error(tmp_path, capsys):

@@ -146,7 +146,13 @@ def test_an_interrupt_stops_the_batch_within_a_block_and_leaves_no_partial_outpu
         real(separator, path, outputs, *args, progress=report, stop=stop, **kwargs)
 
     monkeypatch.setattr(separator_module, "separate_file", interrupted_during_b)
-    code = main.main([str(inputs), "--output-dir", str(out), "--model", str(tiny_model), "--jobs", "1", "--quiet"])
+    # Python's Ctrl-C handler, which a process started in the background (nohup, `&` in a script) lacks
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        code = main.main([str(inputs), "--output-dir", str(out), "--model", str(tiny_model), "--jobs", "1",
+                          "--quiet"])
+    finally:
+        signal.signal(signal.SIGINT, before)
     assert code == 130
     assert "1 of 3 files written" in capsys.readouterr().err
     assert sorted(p.name for p in out.iterdir()) == ["a_mono.wav", "a_src1.wav", "a_src2.wav"]  # b's .part gone, c not begun

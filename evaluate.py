@@ -115,7 +115,7 @@ class ScoreLog:
         self._file.close()
 
 
-def settings(separator, model_dirs: list[Path], mixing: str, gain_db: float, variant: dict | None) -> dict:
+def score_settings(separator, model_dirs: list[Path], mixing: str, gain_db: float, variant: dict | None) -> dict:
     """What a clip's scores depend on, besides the clip: every network's weights and the way it is run."""
     from config import member_dirs, model_fingerprint
 
@@ -146,7 +146,7 @@ def evaluate(files: list[Path], model_dir: Path | list[Path], mixing: str | None
     separator = load_separator(model_dirs, pitch_views, mask_power=mask_power, backend=backend,
                                input_gain_db=input_gain_db)
     mixing = mixing or separator.config.mixing
-    run = settings(separator, model_dirs, mixing, gain_db, variant)
+    run = score_settings(separator, model_dirs, mixing, gain_db, variant)
     log = ScoreLog(log_path, run, resume) if log_path is not None else None
     scored = dict(log.rows) if log else {}
     resumed = sum(path.name in scored for path in files)

@@ -1,10 +1,12 @@
 import json
+import os
+import signal
 
 import numpy as np
 import pytest
 
 import evaluate
-from utils import SvsError
+from utils import SvsError, read_list
 from conftest import synthetic_sources
 
 
@@ -46,9 +48,6 @@ def _ctrl_c():
 
 
 def _kill():
-    import os
-    import signal
-
     os.kill(os.getpid(), signal.SIGTERM)
 
 
@@ -99,10 +98,6 @@ class _ScoredAtOnce:
 @pytest.mark.parametrize("stop", [_ctrl_c, _kill], ids=["ctrl-c", "kill"])
 def test_an_interrupt_writes_no_statistics_keeps_the_scored_clips_and_no_traceback(
         stop, tiny_model, lists, tmp_path, monkeypatch, capsys):
-    from utils import read_list
-
-    import signal
-
     _counting_separations(monkeypatch, interrupt_at=3, stop=stop)
     monkeypatch.setattr(evaluate.multiprocessing, "get_context", lambda method: _ScoredAtOnce())
 
@@ -128,8 +123,6 @@ def test_an_interrupt_writes_no_statistics_keeps_the_scored_clips_and_no_traceba
 
 def test_resume_scores_only_the_clips_not_yet_scored_and_ends_as_one_run(tiny_model, lists, tmp_path,
                                                                           monkeypatch, capsys):
-    from utils import read_list
-
     common = ["--list", str(lists / "train.txt"), "--model-dir", str(tiny_model), "--output-dir", str(tmp_path),
               "--jobs", "1", "--quiet"]
     assert evaluate.main(common + ["--name", "fresh"]) == 0
@@ -165,8 +158,12 @@ def test_score_log_drops_a_line_cut_short_and_starts_over_without_resume(tmp_pat
     assert list(log.rows) == ["a.wav", "b.wav"]
     log.add({"clip": "c.wav", "seconds": 3.0})
     log.close()
-    assert list(evaluate.ScoreLog(path, settings, resume=True).rows) == ["a.wav", "b.wav", "c.wav"]
-    assert evaluate.ScoreLog(path, settings).rows == {}
+    log = evaluate.ScoreLog(path, settings, resume=True)
+    log.close()
+    assert list(log.rows) == ["a.wav", "b.wav", "c.wav"]
+    log = evaluate.ScoreLog(path, settings)
+    log.close()
+    assert log.rows == {}
     assert "starting over" in capsys.readouterr().err
     assert path.read_text().splitlines() == [json.dumps({"settings": settings})]
     path.write_text("not json\n")

@@ -154,7 +154,10 @@ def evaluate(files: list[Path], model_dir: Path | list[Path], mixing: str | None
         print(f"resuming: {resumed} of {len(files)} clips already scored in {log_path}")
 
     def finish(row: dict, job) -> None:
-        row.update(job.get())
+        try:
+            row.update(job.get())
+        except ValueError as error:  # mir_eval's checks, such as an estimate that is all zeros
+            raise SvsError(f"BSS Eval cannot score {row['clip']}: {error}") from None
         scored[row["clip"]] = row
         if log:
             log.add(row)

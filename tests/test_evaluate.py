@@ -145,6 +145,36 @@ def test_resume_scores_only_the_clips_not_yet_scored_and_ends_as_one_run(tiny_mo
     assert resumed["scores"] == fresh["scores"] and resumed["resumed_clips"] == 2
 
 
+def test_a_clip_bss_eval_cannot_score_is_named_and_the_clips_before_it_are_kept(tiny_model, lists, tmp_path,
+                                                                                 monkeypatch, capsys):
+    import separator
+
+    load = separator.load_separator
+
+    def silent_from_the_third_clip(*args, **kwargs):
+        loaded, calls = load(*args, **kwargs), []
+        separate = loaded.separate
+
+        def separate_until_silent(waveform, sample_rate):
+            calls.append(1)
+            stems = separate(waveform, sample_rate)
+            if len(calls) == 3:  # all the mixture is heard as accompaniment: an all-zero vocals estimate
+                stems = {"vocals": np.zeros_like(waveform), "accompaniment": waveform}
+            return stems
+
+        loaded.separate = separate_until_silent
+        return loaded
+
+    monkeypatch.setattr(separator, "load_separator", silent_from_the_third_clip)
+    code = evaluate.main(["--list", str(lists / "train.txt"), "--model-dir", str(tiny_model),
+                          "--output-dir", str(tmp_path), "--name", "run", "--jobs", "1", "--quiet"])
+    assert code == 1
+    third = read_list(lists / "train.txt")[2].name
+    assert f"error: BSS Eval cannot score {third}: " in capsys.readouterr().err
+    kept = [json.loads(line)["clip"] for line in (tmp_path / "run_clips.partial.jsonl").read_text().splitlines()[1:]]
+    assert kept[:2] == [path.name for path in read_list(lists / "train.txt")[:2]] and third not in kept
+
+
 def test_score_log_drops_a_line_cut_short_and_starts_over_without_resume(tmp_path, capsys):
     path = tmp_path / "run_clips.partial.jsonl"
     settings = {"models": ["abc"], "mask_power": 1.5}

@@ -758,12 +758,31 @@ def separate_file(separator: Separator, path: Path, outputs: dict[str, Path], fm
             writer.close()
         for stem, tmp in temporary.items():
             os.replace(tmp, outputs[stem])
-    except BaseException:
+    except BaseException as error:
+        folder = next(iter(temporary.values())).parent
+        full = isinstance(error, Exception) and _disk_full(folder)  # before the .part files free their space
         for writer in writers.values():
-            writer.close()
+            try:
+                writer.close()
+            except Exception:  # flushing onto a full disk fails again; the file goes below anyway
+                pass
         for tmp in temporary.values():
             tmp.unlink(missing_ok=True)
+        if full:
+            raise SvsError(f"{path}: no space left in {folder} ({type(error).__name__}: {error}); free some "
+                           "space or pass --output-dir on another disk") from None
         raise
+
+
+def _disk_full(folder: Path, margin: int = 2**20) -> bool:
+    """Whether the disk holding `folder` has less than `margin` bytes free (libsndfile reports a full
+    disk only as "System error")."""
+    import shutil
+
+    try:
+        return shutil.disk_usage(folder).free < margin
+    except OSError:
+        return False
 
 
 def separate_files(separator: Separator, plan: dict[Path, dict[str, Path]], fmt: str = "wav",

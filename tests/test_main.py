@@ -68,6 +68,27 @@ def test_bad_inputs_are_reported_and_the_batch_goes_on(tiny_model, tmp_path, cap
     assert sorted(p.name for p in out.iterdir()) == ["good_mono.wav", "good_src1.wav", "good_src2.wav"]  # no .part
 
 
+@pytest.mark.parametrize("free", [0, 2**30])
+def test_a_write_that_fails_on_a_full_disk_says_so_and_leaves_no_partial_outputs(free, tiny_model, tmp_path,
+                                                                                 monkeypatch, capsys):
+    import shutil
+    from types import SimpleNamespace
+
+    sf.write(tmp_path / "s.wav", song(), SAMPLE_RATE)
+    out = tmp_path / "out"
+
+    def write_fails(self, data):  # what libsndfile says when the disk is full
+        raise RuntimeError("System error.")
+
+    monkeypatch.setattr(sf.SoundFile, "write", write_fails)
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: SimpleNamespace(total=2**31, used=2**31 - free, free=free))
+    assert main.main([str(tmp_path / "s.wav"), "--output-dir", str(out), "--model", str(tiny_model), "--quiet"]) == 1
+    captured = capsys.readouterr()
+    assert "RuntimeError: System error." in captured.out and "Traceback" not in captured.out + captured.err
+    assert ("no space left in" in captured.out) == (free == 0)
+    assert list(out.iterdir()) == []
+
+
 def test_output_collisions_are_refused_before_work(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()

@@ -11,7 +11,7 @@ import numpy as np
 
 from config import (CONFIG_FILE, DEFAULT_RECIPE, ONNX_FILE, RECIPES, WEIGHTS_FILE,  # noqa: F401 (re-exported)
                     Config, load_config, model_fingerprint, recipe_config)
-from utils import SvsError, read_json, write_json
+from utils import SvsError, read_json, replaced_when_written, write_json
 
 
 def _import_tensorflow():
@@ -206,9 +206,8 @@ def save_model(model: SeparationRNN, model_dir: str | os.PathLike) -> None:
     model_dir = Path(model_dir)
     model_dir.mkdir(parents=True, exist_ok=True)
     write_json(model_dir / CONFIG_FILE, model.config.to_json())
-    tmp = model_dir / f".tmp.{WEIGHTS_FILE}"
-    model.save_weights(tmp)
-    os.replace(tmp, model_dir / WEIGHTS_FILE)
+    with replaced_when_written(model_dir / WEIGHTS_FILE) as tmp:
+        model.save_weights(tmp)
     export_onnx(model, model_dir)
 
 
@@ -274,9 +273,8 @@ def export_onnx(model: SeparationRNN, model_dir: str | os.PathLike) -> Path:
     helper.set_model_props(exported, {"fingerprint": model_fingerprint(model_dir)})
     onnx.checker.check_model(exported)
     path = Path(model_dir) / ONNX_FILE
-    tmp = path.with_name(f".tmp.{ONNX_FILE}")
-    tmp.write_bytes(exported.SerializeToString())
-    os.replace(tmp, path)
+    with replaced_when_written(path) as tmp:
+        tmp.write_bytes(exported.SerializeToString())
     return path
 
 
@@ -300,10 +298,14 @@ def save_checkpoint(model: SeparationRNN, optimizer: keras.optimizers.Optimizer,
     old = Path(model_dir) / f".{CHECKPOINT_DIR}.old"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    model.save_weights(tmp / WEIGHTS_FILE)
-    np.savez(tmp / "optimizer.npz", *[v.numpy() for v in optimizer.variables])
-    write_json(tmp / "state.json", state)
-    write_json(tmp / CONFIG_FILE, model.config.to_json())
+    try:
+        model.save_weights(tmp / WEIGHTS_FILE)
+        np.savez(tmp / "optimizer.npz", *[v.numpy() for v in optimizer.variables])
+        write_json(tmp / "state.json", state)
+        write_json(tmp / CONFIG_FILE, model.config.to_json())
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)  # the previous checkpoint stays as it was
+        raise
     if final.exists():
         final.rename(old)
     tmp.rename(final)

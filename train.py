@@ -273,7 +273,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--also-train-on-valid", action="store_true",
                         help="train on train + valid lists (for the final model; no validation loss)")
     parser.add_argument("--resume", action="store_true", help="continue from the checkpoint in --model-dir")
-    parser.add_argument("--figure", type=Path, default=Path("figures/training_loss.png"))
+    parser.add_argument("--figure", type=Path,
+                        help="the training curve (default figures/training_loss.png for --model-dir model, "
+                             "else MODEL_DIR/training_loss.png, so a trial run leaves the shipped figure alone)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--snapshot-every", type=int, default=0, metavar="N",
                         help="also keep the model of every N-th step (a multiple of --checkpoint-every) "
@@ -417,6 +419,8 @@ def finish_members(members: list[tuple[Path, subprocess.Popen]]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.figure is None:
+        args.figure = (Path("figures") if args.model_dir == Path("model") else args.model_dir) / "training_loss.png"
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` saves a checkpoint too, like Ctrl-C
     try:
         saved = checkpoint_state(args.model_dir) if args.resume else {}  # a clear error when there is none
@@ -447,9 +451,21 @@ def main(argv: list[str] | None = None) -> int:
     except SvsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except OSError as error:  # a full disk, most often, while a checkpoint or the model is saved
+        print(f"error: {error} (training into {args.model_dir})\n{_what_is_kept(args.model_dir)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+def _what_is_kept(model_dir: Path) -> str:
+    try:
+        step = checkpoint_state(model_dir)["step"]
+    except (SvsError, KeyError):
+        return f"no checkpoint was saved in {model_dir}"
+    return (f"the last complete checkpoint, step {step}, is kept in {checkpoint_dir(model_dir)}: once the cause "
+            "is fixed, the same command with --resume goes on from there")
 
 
 if __name__ == "__main__":

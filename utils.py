@@ -8,8 +8,9 @@ import math
 import os
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 
 class SvsError(Exception):
@@ -51,6 +52,20 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def replaced_when_written(path: str | os.PathLike) -> Iterator[Path]:
+    """A temporary path beside `path` to write a file to; it replaces `path` when the block ends
+    and is removed if the block fails (a full disk, say), so `path` is never half written."""
+    path = Path(path)
+    tmp = path.with_name(f".tmp.{path.name}")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
         raise
 
 

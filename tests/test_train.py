@@ -52,6 +52,59 @@ def test_cli_resume_keeps_saved_config(lists, tmp_path):
     assert [Path(f).resolve() for f in state["train_files"]] == everything and state["valid_files"] == []
 
 
+def test_a_save_that_fails_on_a_full_disk_keeps_the_last_checkpoint_and_says_how_to_go_on(lists, tmp_path,
+                                                                                          monkeypatch, capsys):
+    import errno
+
+    import model
+
+    model_dir = tmp_path / "m"
+    common = ["--train-list", str(lists / "train.txt"), "--valid-list", str(lists / "valid.txt"),
+              "--model-dir", str(model_dir), "--quiet", "--recipe", "seed", "--num-layers", "1", "--hidden-size", "8",
+              "--frames", "6", "--batch-size", "2", "--iterations", "6", "--checkpoint-every", "2"]
+    savez, saved = np.savez, []
+
+    def full_after_step_2(path, *arrays):  # the disk fills while the checkpoint of step 4 is written
+        saved.append(path)
+        if len(saved) > 1:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        savez(path, *arrays)
+
+    monkeypatch.setattr(model.np, "savez", full_after_step_2)
+    assert train.main(common) == 1
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and "the last complete checkpoint, step 2, is kept" in err
+    assert "--resume" in err and "Traceback" not in err
+    assert sorted(p.name for p in model_dir.iterdir() if p.name.startswith(".")) == []  # no temporary files left
+    assert read_json(model_dir / CHECKPOINT_DIR / "state.json")["step"] == 2
+    monkeypatch.setattr(model.np, "savez", savez)  # space freed
+    assert train.main(common + ["--resume"]) == 0
+    assert steps_in_log(model_dir) == list(range(1, 7))
+
+
+def test_the_training_curve_goes_beside_a_model_trained_elsewhere_than_model(lists, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # where figures/ would be written
+    assert train.main(["--train-list", str(lists / "train.txt"), "--valid-list", str(lists / "valid.txt"),
+                       "--model-dir", "trial", "--quiet", "--recipe", "seed", "--num-layers", "1",
+                       "--hidden-size", "8", "--frames", "6", "--batch-size", "2", "--iterations", "2"]) == 0
+    assert (tmp_path / "trial" / "training_loss.png").is_file() and not (tmp_path / "figures").exists()
+
+
+def test_replaced_when_written_keeps_the_old_file_when_writing_fails(tmp_path):
+    from utils import replaced_when_written
+
+    path = tmp_path / "weights"
+    path.write_text("old")
+    with pytest.raises(OSError):
+        with replaced_when_written(path) as tmp:
+            tmp.write_text("half")
+            raise OSError("disk full")
+    assert path.read_text() == "old" and list(tmp_path.iterdir()) == [path]
+    with replaced_when_written(path) as tmp:
+        tmp.write_text("new")
+    assert path.read_text() == "new" and list(tmp_path.iterdir()) == [path]
+
+
 def test_resume_without_a_readable_checkpoint_is_a_clear_error(lists, tmp_path, capsys):
     code = train.main(["--resume", "--model-dir", str(tmp_path / "none"), "--train-list", str(lists / "train.txt")])
     assert code == 1

@@ -220,6 +220,21 @@ def save_statistics(rows: list[dict], summary: dict, output_dir: Path, name: str
     return clips_path, summary_path
 
 
+def _kept(log_path: Path) -> str:
+    def whole(line: str) -> bool:  # not cut short by the stop
+        try:
+            return bool(json.loads(line))
+        except ValueError:
+            return False
+
+    try:
+        kept = sum(whole(line) for line in log_path.read_text().splitlines()[1:])
+    except OSError:
+        kept = 0
+    return (f"{kept} clips scored so far are kept in {log_path}, and the same command with --resume scores "
+            "the others")
+
+
 def main(argv: list[str] | None = None, variant: dict | None = None) -> int:
     """`variant`: how a script that wraps this one changed the separator (e.g. {"--time-shifts": ["0.5"]}),
     recorded in the summary and checked by --resume."""
@@ -269,10 +284,11 @@ def main(argv: list[str] | None = None, variant: dict | None = None) -> int:
     except SvsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except OSError as error:  # a full disk or a folder that cannot be written
+        print(f"error: {error}; {_kept(log_path)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
-        kept = len(log_path.read_text().splitlines()) - 1 if log_path.is_file() else 0
-        print(f"\ninterrupted: no statistics written; {max(kept, 0)} clips scored so far are kept in {log_path}, "
-              "and the same command with --resume scores the others", file=sys.stderr)
+        print(f"\ninterrupted: no statistics written; {_kept(log_path)}", file=sys.stderr)
         return 130
     finally:
         signal.signal(signal.SIGTERM, terminate)

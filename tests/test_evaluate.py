@@ -145,6 +145,28 @@ def test_resume_scores_only_the_clips_not_yet_scored_and_ends_as_one_run(tiny_mo
     assert resumed["scores"] == fresh["scores"] and resumed["resumed_clips"] == 2
 
 
+def test_statistics_that_cannot_be_written_leave_every_scored_clip_for_resume(tiny_model, lists, tmp_path,
+                                                                              monkeypatch, capsys):
+    import errno
+
+    monkeypatch.setattr(evaluate.multiprocessing, "get_context", lambda method: _ScoredAtOnce())
+    save = evaluate.save_statistics
+
+    def disk_full(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(evaluate, "save_statistics", disk_full)
+    command = ["--list", str(lists / "valid.txt"), "--model-dir", str(tiny_model), "--output-dir", str(tmp_path),
+               "--name", "run", "--jobs", "1", "--quiet"]
+    assert evaluate.main(command) == 1
+    clips = len(read_list(lists / "valid.txt"))
+    assert f"No space left on device; {clips} clips scored so far are kept" in capsys.readouterr().err
+    monkeypatch.setattr(evaluate, "save_statistics", save)  # space freed
+    calls = _counting_separations(monkeypatch)
+    assert evaluate.main(command + ["--resume"]) == 0
+    assert calls == [] and json.loads((tmp_path / "run_summary.json").read_text())["clips"] == clips
+
+
 def test_a_clip_bss_eval_cannot_score_is_named_and_the_clips_before_it_are_kept(tiny_model, lists, tmp_path,
                                                                                  monkeypatch, capsys):
     import separator

@@ -5,7 +5,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import soundfile as sf
 
 import download
 from helpers import FlakyServer, rar4_archive

@@ -428,7 +428,7 @@ class _PeakEcho:
 
 
 def test_pitch_views_move_the_spectrum_and_bring_each_mask_back():
-    from separator import PitchViews, post_filter
+    from separator import PitchViews
 
     magnitude = np.zeros((4, 513), np.float32)
     magnitude[:, 100] = 1.0  # a partial at 1562.5 Hz

@@ -9,6 +9,8 @@ python experiments/ablation_table.py --shipped       # the shipped model's (and 
 python experiments/ablation_table.py --views         # pitch views and post-filters against each model alone
 python experiments/ablation_table.py --per-clip      # the best setting per clip (an oracle) against the best fixed one
 python experiments/ablation_table.py --summary       # the README's summary: each stage of the recipe, mean over seeds
+python experiments/ablation_table.py --update-readme # put all of these tables (not --record / --run-stats) into README.md
+python experiments/ablation_table.py --check-readme  # exit 1 if README.md's copy of one of these tables differs
 """
 from __future__ import annotations
 
@@ -343,6 +345,61 @@ def summary_table() -> None:
         print(f"| {label} | {cell(forward)} | {cell(reverse)} |")
 
 
+README_TABLES = {  # option -> the function that prints that table (with any lines after it, as README.md has them)
+    "": main, "--ensembles": ensembles, "--shipped": shipped, "--views": inference_views,
+    "--per-clip": per_clip_choice, "--summary": summary_table}
+
+
+def printed(table) -> list[str]:
+    """What one of README_TABLES' functions prints, as lines."""
+    import contextlib
+    import io
+
+    text = io.StringIO()
+    with contextlib.redirect_stdout(text):
+        table()
+    return text.getvalue().strip().split("\n")
+
+
+def readme_block(lines: list[str], header: str) -> tuple[int, int]:
+    """Where README.md's copy of a table stands: the rows from the one that starts as `header`'s
+    first two cells do, then, after one blank line, any "- " bullets (the --views table has some)."""
+    key = "|".join(header.split("|")[:3]) + "|"
+    starts = [i for i, line in enumerate(lines) if line.startswith(key)]
+    if len(starts) != 1:
+        sys.exit(f"README.md has {len(starts)} tables that start {key!r}, not one")
+    end = starts[0]
+    while end < len(lines) and lines[end].startswith("|"):
+        end += 1
+    if end + 1 < len(lines) and lines[end] == "" and lines[end + 1].startswith("- "):
+        end += 1
+        while end < len(lines) and lines[end].startswith("- "):
+            end += 1
+    return starts[0], end
+
+
+def readme_tables(update: bool) -> int:
+    """Compare (or with `update`, replace) README.md's copy of every table; 1 when one differs."""
+    path = ROOT / "README.md"
+    lines = path.read_text().split("\n")
+    stale = []
+    for option, table in README_TABLES.items():
+        fresh = printed(table)
+        start, end = readme_block(lines, fresh[0])
+        if lines[start:end] != fresh:
+            stale.append(f"ablation_table.py {option or '(no option)'}")
+            lines[start:end] = fresh
+    if update:
+        path.write_text("\n".join(lines))
+        print(f"README.md: {len(stale)} of {len(README_TABLES)} tables updated")
+        return 0
+    if stale:
+        print(f"README.md differs from: {', '.join(stale)} (python experiments/ablation_table.py --update-readme)")
+        return 1
+    print(f"README.md holds all {len(README_TABLES)} tables as the statistics give them")
+    return 0
+
+
 if __name__ == "__main__":
     if sys.argv[1:] in (["-h"], ["--help"]):
         print(__doc__.strip())
@@ -350,18 +407,10 @@ if __name__ == "__main__":
         record(sys.argv[2])
     elif sys.argv[1:2] == ["--run-stats"] and len(sys.argv) == 3:
         print(json.dumps(run_stats(Path(sys.argv[2])), indent=1))
-    elif sys.argv[1:] == ["--ensembles"]:
-        ensembles()
-    elif sys.argv[1:] == ["--shipped"]:
-        shipped()
-    elif sys.argv[1:] == ["--views"]:
-        inference_views()
-    elif sys.argv[1:] == ["--per-clip"]:
-        per_clip_choice()
-    elif sys.argv[1:] == ["--summary"]:
-        summary_table()
-    elif len(sys.argv) > 1:
-        sys.exit("usage: python experiments/ablation_table.py "
-                 "[--record NAME | --run-stats MODEL_DIR | --ensembles | --shipped | --views | --per-clip | --summary]")
+    elif sys.argv[1:] in (["--update-readme"], ["--check-readme"]):
+        sys.exit(readme_tables(update=sys.argv[1] == "--update-readme"))
+    elif len(sys.argv) <= 2 and (sys.argv[1:] or [""])[0] in README_TABLES:
+        README_TABLES[(sys.argv[1:] or [""])[0]]()
     else:
-        main()
+        sys.exit("usage: python experiments/ablation_table.py [--record NAME | --run-stats MODEL_DIR | --ensembles | "
+                 "--shipped | --views | --per-clip | --summary | --update-readme | --check-readme]")

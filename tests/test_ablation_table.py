@@ -84,3 +84,24 @@ def test_summary_averages_each_stages_runs_per_direction_and_counts_pairs(tmp_pa
     rows = capsys.readouterr().out.strip().splitlines()[2:]
     assert rows == ["| singles | 5.00 / 1.50 (2 runs; vocals 4.00 to 6.00) | 5.00 / 7.00 (1 run) |",
                     "| pairs | 6.00 / 3.50 (2 pairs; vocals 5.50 to 6.50) | 5.50 / 3.00 (1 pair) |"]
+
+
+def test_the_readme_holds_every_table_as_the_committed_statistics_give_it(capsys):
+    # statistics/ is committed with the README: a number changed in one and not the other fails here
+    assert experiment("ablation_table").readme_tables(update=False) == 0, capsys.readouterr().out
+
+
+def test_update_readme_replaces_a_stale_table_and_its_bullets_and_nothing_else(tmp_path, capsys):
+    ablation_table = experiment("ablation_table")
+    ablation_table.ROOT = tmp_path
+    table = ["| stage | amy -> abjones | abjones -> amy |", "| --- | --- | --- |", "| pairs | 6.00 | 5.50 |"]
+    bullets = ["- pairs against singles: +0.50 dB"]
+    ablation_table.README_TABLES = {"--summary": lambda: print("\n".join(table + [""] + bullets))}
+    readme = tmp_path / "README.md"
+    before, after = ["# title", "", "text"], ["", "more text", "| other | table |"]
+    readme.write_text("\n".join(before + table[:2] + ["| pairs | 5.00 | 5.50 |", "", "- old bullet"] + after))
+    assert ablation_table.readme_tables(update=False) == 1
+    assert "--summary" in capsys.readouterr().out
+    assert ablation_table.readme_tables(update=True) == 0
+    assert readme.read_text() == "\n".join(before + table + [""] + bullets + after)
+    assert ablation_table.readme_tables(update=False) == 0

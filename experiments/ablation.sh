@@ -154,6 +154,8 @@ declare -A RUNS=(
   [context-pitch8-skip-seed2]="--recipe context --iterations 3000 --pitch-shift 8 --head-skip --seed 2"
   [abjones-context-pitch8-15k-skip-seed1]="--recipe context --iterations 15000 --pitch-shift 8 --head-skip --seed 1"  # at the shipped length
   [context-pitch8-15k-skip-seed1]="--recipe context --iterations 15000 --pitch-shift 8 --head-skip --seed 1"
+  [seed-50k]="--recipe seed --snapshot-every 10000"  # Lei Mao's recipe at its own 50,000 iterations
+  [abjones-seed-50k]="--recipe seed --snapshot-every 10000"
 )
 # inference-only variants of a trained run: NAME -> "RUN evaluate.py-flags" (RUN may name a folder inside one)
 declare -A POST=(
@@ -404,7 +406,8 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        abjones-context-pitch8-15k-skip-seed1 context-pitch8-15k-skip-seed1 abjones-context-pitch8-15k-skip-seed1-views2-wiener1.5
        context-pitch8-15k-skip-seed1-views2-wiener1.5
        abjones-context-pitch8-15k-seed1-views2-wiener2 abjones-context-pitch8-15k-seed2-views2-wiener2 abjones-context-pitch8-15k-seed3-views2-wiener2
-       context-pitch8-10k-seed1-views2-wiener2 context-pitch8-10k-seed2-views2-wiener2 context-pitch8-10k-seed3-views2-wiener2)
+       context-pitch8-10k-seed1-views2-wiener2 context-pitch8-10k-seed2-views2-wiener2 context-pitch8-10k-seed3-views2-wiener2
+       seed-50k abjones-seed-50k)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -19,9 +18,9 @@ def load_audio(path: str | os.PathLike, sample_rate: int | None = 16000, mono: b
                ) -> tuple[np.ndarray, int]:
     """Read an audio file as float32, (samples,) when mono else (channels, samples).
 
-    libsndfile reads WAV, FLAC, OGG and MP3; anything else goes through librosa's
-    audioread fallback (ffmpeg), where one is installed. `sample_rate=None` keeps the
-    file's own rate.
+    libsndfile reads WAV, FLAC, OGG and MP3; anything else (M4A, AAC, ...) goes through
+    audioread, which decodes with ffmpeg or GStreamer where one is installed. `sample_rate=None`
+    keeps the file's own rate.
     """
     path = Path(path)
     if not path.is_file():
@@ -31,12 +30,10 @@ def load_audio(path: str | os.PathLike, sample_rate: int | None = 16000, mono: b
         data = data.T
     except (sf.LibsndfileError, RuntimeError, TypeError):
         try:
-            with warnings.catch_warnings():  # librosa warns that it falls back to audioread
-                warnings.simplefilter("ignore")
-                data, rate = librosa.load(path, sr=None, mono=False)
+            data, rate = _read_with_audioread(path)
         except Exception:  # audioread raises a zoo of types, none more telling than this
-            raise SvsError(f"{path}: not a readable audio file (format not recognised, or damaged)") from None
-        data = np.atleast_2d(data).astype(np.float32)
+            raise SvsError(f"{path}: not a readable audio file (format not recognised or damaged; "
+                           "M4A, AAC and the like need ffmpeg installed)") from None
     if data.shape[1] == 0:
         raise SvsError(f"{path}: no audio samples")
     if mono:
@@ -45,6 +42,18 @@ def load_audio(path: str | os.PathLike, sample_rate: int | None = 16000, mono: b
         data = librosa.resample(data, orig_sr=rate, target_sr=sample_rate, res_type="soxr_hq")
         rate = sample_rate
     return (data[0] if mono else data), rate
+
+
+def _read_with_audioread(path: Path) -> tuple[np.ndarray, int]:
+    """(channels, samples) float32 and the sample rate, decoded by audioread (librosa 1.0 no longer
+    falls back to it, so it is called here)."""
+    import audioread
+
+    with audioread.audio_open(str(path)) as source:
+        rate, channels = source.samplerate, source.channels
+        pcm = b"".join(source)  # 16-bit signed little-endian samples, channels interleaved
+    data = np.frombuffer(pcm, "<i2").astype(np.float32) / 32768
+    return data.reshape(-1, channels).T, rate
 
 
 def load_mir1k_clip(path: str | os.PathLike, mixing: str = "sum", sample_rate: int = 16000

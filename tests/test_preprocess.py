@@ -41,6 +41,25 @@ def test_load_audio_resamples_and_rejects_non_audio(tmp_path):
         load_audio(tmp_path / "b.wav")
 
 
+def test_files_libsndfile_cannot_read_are_decoded_by_audioread(tmp_path, monkeypatch):
+    import preprocess
+
+    rng = np.random.default_rng(0)
+    stereo = np.round(rng.uniform(-0.5, 0.5, (3000, 2)) * 32768) / 32768  # exact in 16 bits
+    sf.write(tmp_path / "song.wav", stereo, 22050, subtype="PCM_16")
+
+    def libsndfile_cannot(*args, **kwargs):  # as for an M4A (audioread reads this WAV with the standard library)
+        raise RuntimeError("Format not recognised.")
+
+    monkeypatch.setattr(preprocess.sf, "read", libsndfile_cannot)
+    audio, rate = load_audio(tmp_path / "song.wav", sample_rate=None, mono=False)
+    assert rate == 22050 and audio.dtype == np.float32
+    np.testing.assert_array_equal(audio, stereo.T.astype(np.float32))
+    (tmp_path / "song.m4a").write_bytes(b"not audio at all")
+    with pytest.raises(SvsError, match="need ffmpeg installed"):
+        load_audio(tmp_path / "song.m4a")
+
+
 def test_sampler_shapes_and_augmentation(mir1k):
     files = sorted((mir1k / "Wavfile").glob("amy_*.wav"))
     sampler = BatchSampler(files, mixing="0db")

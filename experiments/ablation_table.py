@@ -361,9 +361,10 @@ def printed(table) -> list[str]:
     return text.getvalue().strip().split("\n")
 
 
-def readme_block(lines: list[str], header: str) -> tuple[int, int]:
+def readme_block(lines: list[str], header: str, bullets: bool) -> tuple[int, int]:
     """Where README.md's copy of a table stands: the rows from the one that starts as `header`'s
-    first two cells do, then, after one blank line, any "- " bullets (the --views table has some)."""
+    first two cells do, then, with `bullets` (the --views table has some), the "- " lines after
+    one blank line."""
     key = "|".join(header.split("|")[:3]) + "|"
     starts = [i for i, line in enumerate(lines) if line.startswith(key)]
     if len(starts) != 1:
@@ -371,7 +372,7 @@ def readme_block(lines: list[str], header: str) -> tuple[int, int]:
     end = starts[0]
     while end < len(lines) and lines[end].startswith("|"):
         end += 1
-    if end + 1 < len(lines) and lines[end] == "" and lines[end + 1].startswith("- "):
+    if bullets and end + 1 < len(lines) and lines[end] == "" and lines[end + 1].startswith("- "):
         end += 1
         while end < len(lines) and lines[end].startswith("- "):
             end += 1
@@ -385,7 +386,7 @@ def readme_tables(update: bool) -> int:
     stale = []
     for option, table in README_TABLES.items():
         fresh = printed(table)
-        start, end = readme_block(lines, fresh[0])
+        start, end = readme_block(lines, fresh[0], bullets="" in fresh)
         if lines[start:end] != fresh:
             stale.append(f"ablation_table.py {option or '(no option)'}")
             lines[start:end] = fresh

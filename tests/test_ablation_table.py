@@ -98,10 +98,12 @@ def test_update_readme_replaces_a_stale_table_and_its_bullets_and_nothing_else(t
     bullets = ["- pairs against singles: +0.50 dB"]
     ablation_table.README_TABLES = {"--summary": lambda: print("\n".join(table + [""] + bullets))}
     readme = tmp_path / "README.md"
-    before, after = ["# title", "", "text"], ["", "more text", "| other | table |"]
+    before, after = ["# title", "", "text"], ["", "more text", "| other | table |", "", "- prose, kept"]
     readme.write_text("\n".join(before + table[:2] + ["| pairs | 5.00 | 5.50 |", "", "- old bullet"] + after))
     assert ablation_table.readme_tables(update=False) == 1
     assert "--summary" in capsys.readouterr().out
     assert ablation_table.readme_tables(update=True) == 0
     assert readme.read_text() == "\n".join(before + table + [""] + bullets + after)
     assert ablation_table.readme_tables(update=False) == 0
+    ablation_table.README_TABLES = {"": lambda: print("| other | table |")}  # no bullets of its own
+    assert ablation_table.readme_tables(update=True) == 0 and readme.read_text().endswith("- prose, kept")

@@ -308,7 +308,7 @@ def inference_views() -> None:
 # directions, as the mean over the runs (seeds) of that stage: (label, amy -> abjones rows,
 # abjones -> amy rows), each row a statistics/dev or statistics/ensembles NAME (ablation.sh, ensembles.sh).
 SUMMARY = (
-    ("seed recipe (Lei Mao's), 11,000 iterations", ["dev/seed"], ["dev/abjones-seed", "dev/abjones-seed-seed1"]),
+    ("seed recipe (Lei Mao's) at its own 50,000 iterations", ["dev/seed-50k"], ["dev/abjones-seed-50k"]),
     ("context recipe, +-8 semitones, 3,000 iterations, one model",
      [f"dev/context-pitch8{s}" for s in ("", "-seed1", "-seed2")],
      [f"dev/abjones-context-pitch8{s}" for s in ("", "-seed1", "-seed2")]),

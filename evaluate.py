@@ -79,26 +79,38 @@ class ScoreLog:
 
     def __init__(self, path: Path, settings: dict, resume: bool = False):
         self.path, self.settings, self.rows = path, json.loads(json.dumps(settings)), {}
-        lines = path.read_text().splitlines() if path.is_file() else []
-        if resume and lines:
-            try:
-                earlier = json.loads(lines[0])["settings"]
-            except (ValueError, TypeError, KeyError):
+        earlier, rows = self.read(path)
+        found = path.is_file() and path.stat().st_size > 0
+        if resume and found:
+            if earlier is None:
                 raise SvsError(f"--resume: {path} is not a score log of evaluate.py; "
-                               "run without --resume to start over") from None
+                               "run without --resume to start over")
             self._check(earlier)
-            for line in lines[1:]:
-                try:
-                    row = json.loads(line)
-                    self.rows[row["clip"]] = row
-                except (ValueError, TypeError, KeyError):
-                    break
-        elif lines:
+            self.rows = rows
+        elif found:
             print(f"starting over: {path} held an earlier run's scored clips (--resume would have kept them)",
                   file=sys.stderr)
         atomic_write_text(path, "".join(json.dumps(line) + "\n"
                                         for line in [{"settings": self.settings}, *self.rows.values()]))
         self._file = open(path, "a")
+
+    @staticmethod
+    def read(path: Path) -> tuple[dict | None, dict[str, dict]]:
+        """A score log's settings (None: not a score log) and its rows by clip, up to the first
+        line that is not a whole row (one cut short by a kill)."""
+        lines = path.read_text().splitlines() if path.is_file() else []
+        try:
+            settings = json.loads(lines[0])["settings"]
+        except (IndexError, ValueError, TypeError, KeyError):
+            return None, {}
+        rows = {}
+        for line in lines[1:]:
+            try:
+                row = json.loads(line)
+                rows[row["clip"]] = row
+            except (ValueError, TypeError, KeyError):
+                break
+        return settings, rows
 
     def _check(self, earlier: dict) -> None:
         differ = [f"{key} {earlier.get(key)} there, {self.settings.get(key)} now"
@@ -199,9 +211,8 @@ def evaluate(files: list[Path], model_dir: Path | list[Path], mixing: str | None
     rows = [scored[path.name] for path in files if path.name in scored]
     if not rows:
         raise SvsError("no clips were scored: the list is empty or every clip has a silent source")
-    summary = {"mixing": mixing, "gain_db": gain_db, "input_gain_db": separator.input_gain_db,
-               "mask_power": separator.mask_power, "pitch_views": run["pitch_views"], "backend": separator.backend,
-               "config": separator.config.to_json(), "scores": global_scores(rows)}
+    summary = {**{key: run[key] for key in ("mixing", "gain_db", "input_gain_db", "mask_power", "pitch_views")},
+               "backend": separator.backend, "config": separator.config.to_json(), "scores": global_scores(rows)}
     if variant:
         summary["variant"] = variant
     if resumed:
@@ -221,14 +232,8 @@ def save_statistics(rows: list[dict], summary: dict, output_dir: Path, name: str
 
 
 def _kept(log_path: Path) -> str:
-    def whole(line: str) -> bool:  # not cut short by the stop
-        try:
-            return bool(json.loads(line))
-        except ValueError:
-            return False
-
     try:
-        kept = sum(whole(line) for line in log_path.read_text().splitlines()[1:])
+        kept = len(ScoreLog.read(log_path)[1])
     except OSError:
         kept = 0
     return (f"{kept} clips scored so far are kept in {log_path}, and the same command with --resume scores "

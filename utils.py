@@ -35,38 +35,35 @@ def finite_float(text: str) -> float:
     return value
 
 
-def atomic_write_text(path: str | os.PathLike, text: str) -> None:
-    """Write `text` to `path` through a temporary file, so readers never see half a file.
-    A file that already holds `text` is not touched."""
+@contextmanager
+def replaced_when_written(path: str | os.PathLike) -> Iterator[Path]:
+    """A fresh temporary path beside `path` to write a file to; it replaces `path` when the block
+    ends and is removed if the block fails (a full disk, say), so readers never see half a file.
+    The temporary name ends as `path`'s does (Keras checks the ending of a weights file's name)."""
     path = Path(path)
-    if path.is_file() and path.read_text() == text:
-        return  # unchanged: leave the file (and its timestamp) alone
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp.", suffix=f".{path.name}")
+    os.close(fd)
+    tmp = Path(name)
     try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
+        yield tmp
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes files private; these are ordinary outputs
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-@contextmanager
-def replaced_when_written(path: str | os.PathLike) -> Iterator[Path]:
-    """A temporary path beside `path` to write a file to; it replaces `path` when the block ends
-    and is removed if the block fails (a full disk, say), so `path` is never half written."""
-    path = Path(path)
-    tmp = path.with_name(f".tmp.{path.name}")
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+    """Write `text` to `path` through a temporary file (replaced_when_written). A file that
+    already holds `text` is not touched."""
+    path = Path(path)
+    if path.is_file() and path.read_text() == text:
+        return  # unchanged: leave the file (and its timestamp) alone
+    with replaced_when_written(path) as tmp:
+        tmp.write_text(text)
 
 
 def write_json(path: str | os.PathLike, data: Any) -> None:

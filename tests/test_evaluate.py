@@ -43,17 +43,18 @@ def test_evaluate_cli_writes_statistics(tiny_model, lists, tmp_path, capsys):
     assert len(list((tmp_path / "demo").glob("*_src2.wav"))) == summary["clips"]
 
 
-def _ctrl_c():
+def _ctrl_c(*separate_args):
     raise KeyboardInterrupt
 
 
-def _kill():
+def _kill(*separate_args):
     os.kill(os.getpid(), signal.SIGTERM)
 
 
-def _counting_separations(monkeypatch, interrupt_at: int | None = None, stop=_ctrl_c) -> list:
+def _counting_separations(monkeypatch, at: int | None = None, instead=_ctrl_c) -> list:
     """Wrap every separator evaluate.py loads: the list returned grows by one per clip separated,
-    and with `interrupt_at` the separation of that clip (1 = the first) is stopped by `stop`."""
+    and the separation of clip `at` (1 = the first) goes to `instead`, which
+    stops the run or returns the stems to use instead."""
     import separator
 
     load, calls = separator.load_separator, []
@@ -64,8 +65,8 @@ def _counting_separations(monkeypatch, interrupt_at: int | None = None, stop=_ct
 
         def separate_counted(*separate_args):
             calls.append(1)
-            if len(calls) == interrupt_at:
-                stop()
+            if len(calls) == at:
+                return instead(*separate_args)
             return separate(*separate_args)
 
         loaded.separate = separate_counted
@@ -98,7 +99,7 @@ class _ScoredAtOnce:
 @pytest.mark.parametrize("stop", [_ctrl_c, _kill], ids=["ctrl-c", "kill"])
 def test_an_interrupt_writes_no_statistics_keeps_the_scored_clips_and_no_traceback(
         stop, tiny_model, lists, tmp_path, monkeypatch, capsys):
-    _counting_separations(monkeypatch, interrupt_at=3, stop=stop)
+    _counting_separations(monkeypatch, at=3, instead=stop)
     monkeypatch.setattr(evaluate.multiprocessing, "get_context", lambda method: _ScoredAtOnce())
 
     def unhandled(number, frame):  # what the test sees if evaluate.py left `kill` to this handler
@@ -169,25 +170,10 @@ def test_statistics_that_cannot_be_written_leave_every_scored_clip_for_resume(ti
 
 def test_a_clip_bss_eval_cannot_score_is_named_and_the_clips_before_it_are_kept(tiny_model, lists, tmp_path,
                                                                                  monkeypatch, capsys):
-    import separator
+    def silent_vocals(waveform, sample_rate):  # all the mixture heard as accompaniment: an all-zero estimate
+        return {"vocals": np.zeros_like(waveform), "accompaniment": waveform}
 
-    load = separator.load_separator
-
-    def silent_from_the_third_clip(*args, **kwargs):
-        loaded, calls = load(*args, **kwargs), []
-        separate = loaded.separate
-
-        def separate_until_silent(waveform, sample_rate):
-            calls.append(1)
-            stems = separate(waveform, sample_rate)
-            if len(calls) == 3:  # all the mixture is heard as accompaniment: an all-zero vocals estimate
-                stems = {"vocals": np.zeros_like(waveform), "accompaniment": waveform}
-            return stems
-
-        loaded.separate = separate_until_silent
-        return loaded
-
-    monkeypatch.setattr(separator, "load_separator", silent_from_the_third_clip)
+    _counting_separations(monkeypatch, at=3, instead=silent_vocals)
     code = evaluate.main(["--list", str(lists / "train.txt"), "--model-dir", str(tiny_model),
                           "--output-dir", str(tmp_path), "--name", "run", "--jobs", "1", "--quiet"])
     assert code == 1

@@ -10,7 +10,8 @@ python experiments/ablation_table.py --views         # pitch views and post-filt
 python experiments/ablation_table.py --per-clip      # the best setting per clip (an oracle) against the best fixed one
 python experiments/ablation_table.py --summary       # the README's summary: each stage of the recipe, mean over seeds
 python experiments/ablation_table.py --update-readme # put all of these tables (not --record / --run-stats) into README.md
-python experiments/ablation_table.py --check-readme  # exit 1 if README.md's copy of one of these tables differs
+                                                     # and experiments/README.md (the experiment log)
+python experiments/ablation_table.py --check-readme  # exit 1 where one of those copies differs
 """
 from __future__ import annotations
 
@@ -345,7 +346,7 @@ def summary_table() -> None:
         print(f"| {label} | {cell(forward)} | {cell(reverse)} |")
 
 
-README_TABLES = {  # option -> the function that prints that table (with any lines after it, as README.md has them)
+README_TABLES = {  # option -> the function that prints that table (with any lines after it, as DOCS have them)
     "": main, "--ensembles": ensembles, "--shipped": shipped, "--views": inference_views,
     "--per-clip": per_clip_choice, "--summary": summary_table}
 
@@ -361,43 +362,50 @@ def printed(table) -> list[str]:
     return text.getvalue().strip().split("\n")
 
 
-def readme_block(lines: list[str], header: str, bullets: bool) -> tuple[int, int]:
-    """Where README.md's copy of a table stands: the rows from the one that starts as `header`'s
-    first two cells do, then, with `bullets` (the --views table has some), the "- " lines after
-    one blank line."""
+DOCS = ("README.md", "experiments/README.md")  # where the tables stand: the README and the experiment log
+
+
+def readme_block(docs: dict[str, list[str]], header: str, bullets: bool) -> tuple[str, int, int]:
+    """Where the one copy of a table in `docs` (name -> lines) stands: the document, and the rows from
+    the one that starts as `header`'s first two cells do, then, with `bullets` (the --views table has
+    some), the "- " lines after one blank line."""
     key = "|".join(header.split("|")[:3]) + "|"
-    starts = [i for i, line in enumerate(lines) if line.startswith(key)]
+    starts = [(name, i) for name, lines in docs.items() for i, line in enumerate(lines) if line.startswith(key)]
     if len(starts) != 1:
-        sys.exit(f"README.md has {len(starts)} tables that start {key!r}, not one")
-    end = starts[0]
+        sys.exit(f"{' and '.join(docs)} have {len(starts)} tables that start {key!r}, not one")
+    name, start = starts[0]
+    lines = docs[name]
+    end = start
     while end < len(lines) and lines[end].startswith("|"):
         end += 1
     if bullets and end + 1 < len(lines) and lines[end] == "" and lines[end + 1].startswith("- "):
         end += 1
         while end < len(lines) and lines[end].startswith("- "):
             end += 1
-    return starts[0], end
+    return name, start, end
 
 
 def readme_tables(update: bool) -> int:
-    """Compare (or with `update`, replace) README.md's copy of every table; 1 when one differs."""
-    path = ROOT / "README.md"
-    lines = path.read_text().split("\n")
+    """Compare (or with `update`, replace) the copy of every table in DOCS; 1 when one differs."""
+    docs = {name: (ROOT / name).read_text().split("\n") for name in DOCS if (ROOT / name).exists()}
     stale = []
     for option, table in README_TABLES.items():
         fresh = printed(table)
-        start, end = readme_block(lines, fresh[0], bullets="" in fresh)
-        if lines[start:end] != fresh:
-            stale.append(f"ablation_table.py {option or '(no option)'}")
-            lines[start:end] = fresh
+        name, start, end = readme_block(docs, fresh[0], bullets="" in fresh)
+        if docs[name][start:end] != fresh:
+            stale.append(f"ablation_table.py {option or '(no option)'} ({name})")
+            docs[name][start:end] = fresh
     if update:
-        path.write_text("\n".join(lines))
-        print(f"README.md: {len(stale)} of {len(README_TABLES)} tables updated")
+        from utils import atomic_write_text
+
+        for name, lines in docs.items():
+            atomic_write_text(ROOT / name, "\n".join(lines))  # a document whose tables are current is not touched
+        print(f"{len(stale)} of {len(README_TABLES)} tables updated")
         return 0
     if stale:
-        print(f"README.md differs from: {', '.join(stale)} (python experiments/ablation_table.py --update-readme)")
+        print(f"tables differ from: {', '.join(stale)} (python experiments/ablation_table.py --update-readme)")
         return 1
-    print(f"README.md holds all {len(README_TABLES)} tables as the statistics give them")
+    print(f"{' and '.join(docs)} hold all {len(README_TABLES)} tables as the statistics give them")
     return 0
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import experiment
 
 
@@ -107,3 +109,24 @@ def test_update_readme_replaces_a_stale_table_and_its_bullets_and_nothing_else(t
     assert ablation_table.readme_tables(update=False) == 0
     ablation_table.README_TABLES = {"": lambda: print("| other | table |")}  # no bullets of its own
     assert ablation_table.readme_tables(update=True) == 0 and readme.read_text().endswith("- prose, kept")
+
+
+def test_update_readme_finds_each_table_in_the_readme_or_the_experiment_log(tmp_path, capsys):
+    ablation_table = experiment("ablation_table")
+    ablation_table.ROOT = tmp_path
+    (tmp_path / "experiments").mkdir()
+    readme, log = tmp_path / "README.md", tmp_path / "experiments" / "README.md"
+    readme.write_text("# svsrnn\n\n| stage | dB |\n| --- | --- |\n| pairs | 6.00 |\n")
+    log.write_text("# log\n\n| ensemble | dB |\n| --- | --- |\n| a+b | 4.00 |\n\nprose\n")
+    ablation_table.README_TABLES = {"--summary": lambda: print("| stage | dB |\n| --- | --- |\n| pairs | 6.00 |"),
+                                    "--ensembles": lambda: print("| ensemble | dB |\n| --- | --- |\n| a+b | 5.00 |")}
+    assert ablation_table.readme_tables(update=False) == 1
+    assert "--ensembles (experiments/README.md)" in capsys.readouterr().out
+    before = readme.stat().st_mtime_ns
+    assert ablation_table.readme_tables(update=True) == 0
+    assert log.read_text() == "# log\n\n| ensemble | dB |\n| --- | --- |\n| a+b | 5.00 |\n\nprose\n"
+    assert readme.stat().st_mtime_ns == before  # its table was current: not rewritten
+    assert ablation_table.readme_tables(update=False) == 0
+    readme.write_text(readme.read_text() + "\n| ensemble | dB |\n| --- | --- |\n")  # a second copy: which one?
+    with pytest.raises(SystemExit, match="2 tables that start"):
+        ablation_table.readme_tables(update=False)

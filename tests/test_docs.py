@@ -1,0 +1,61 @@
+"""The README and the experiment log: every link to a file or a heading of them leads somewhere."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ("README.md", "experiments/README.md")
+
+
+def anchors(path: Path) -> set[str]:
+    """The anchors GitHub gives the headings of a markdown file (lower case, punctuation but
+    hyphens dropped, spaces to hyphens, -1, -2, ... on repeats); fenced code is skipped."""
+    found, seen, fenced = set(), {}, False
+    for line in path.read_text().split("\n"):
+        if line.startswith("```"):
+            fenced = not fenced
+        heading = re.match(r"#{1,6} (.+)", line)
+        if heading and not fenced:
+            slug = re.sub(r"[^\w\- ]", "", heading.group(1).strip().lower()).replace(" ", "-")
+            found.add(f"{slug}-{seen[slug]}" if slug in seen else slug)
+            seen[slug] = seen.get(slug, 0) + 1
+    return found
+
+
+def links(path: Path) -> list[str]:
+    """The targets of a file's markdown links, [text](target), other than web addresses."""
+    return [t for t in re.findall(r"\]\(([^)\s]+)\)", path.read_text()) if not re.match(r"[a-z]+:", t)]
+
+
+def broken(doc: str, root: Path = ROOT) -> list[str]:
+    """The links of `doc` (a path under `root`) to a file that is missing or to a heading it lacks."""
+    path, wrong = root / doc, []
+    for target in links(path):
+        file, _, anchor = target.partition("#")
+        linked = (path.parent / file).resolve() if file else path
+        if not linked.exists() or (anchor and anchor not in anchors(linked)):
+            wrong.append(target)
+    return wrong
+
+
+def test_anchors_follow_githubs_rule(tmp_path):
+    doc = tmp_path / "doc.md"
+    doc.write_text("# Title\n\n## +-4 against +-8, at the length\n\n```\n# not a heading\n```\n\n## Title\n")
+    assert anchors(doc) == {"title", "-4-against--8-at-the-length", "title-1"}
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_every_link_of_the_docs_leads_to_a_file_or_heading(doc):
+    assert links(ROOT / doc), f"{doc} has no links: the pattern misses them"
+    assert broken(doc) == []
+
+
+def test_a_link_to_a_missing_heading_or_file_is_caught(tmp_path):
+    (tmp_path / "experiments").mkdir()
+    (tmp_path / "experiments" / "README.md").write_text("# Log\n\n## Pitch views\n")
+    (tmp_path / "README.md").write_text("[views](experiments/README.md#pitch-views), "
+                                        "[gone](experiments/README.md#ensembles), [file](model/)\n")
+    assert broken("README.md", tmp_path) == ["experiments/README.md#ensembles", "model/"]

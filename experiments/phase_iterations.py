@@ -1,4 +1,4 @@
-"""Does better phase help? evaluate.py with the masked stems refined by MISI iterations.
+r"""Does better phase help? evaluate.py with the masked stems refined by MISI iterations.
 
     python experiments/phase_iterations.py --misi N --list data/dev-amy/valid.txt \
         --model-dir runs/dev-NAME --output-dir statistics/phase --name NAME-misiN [other evaluate.py flags]

@@ -1,4 +1,4 @@
-"""Does the GRU separate better when it hears a song as it heard its training windows? evaluate.py
+r"""Does the GRU separate better when it hears a song as it heard its training windows? evaluate.py
 with the network restarted from a zero state for every H frames, after W frames of warm-up.
 
     python experiments/state_windows.py --windows W H --list data/dev-amy/valid.txt \

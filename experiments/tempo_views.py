@@ -1,4 +1,4 @@
-"""Do tempo views help, as pitch views do? evaluate.py with the network also hearing each clip faster and slower.
+r"""Do tempo views help, as pitch views do? evaluate.py with the network also hearing each clip faster and slower.
 
     python experiments/tempo_views.py --tempo-views 0.85 1.15 --list data/dev-amy/valid.txt \
         --model-dir runs/dev-NAME --output-dir statistics/tempo --name NAME-tempo085115 [other evaluate.py flags]

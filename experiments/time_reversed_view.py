@@ -1,4 +1,4 @@
-"""Does a time-reversed pass help? evaluate.py, with every clip also separated played backwards.
+r"""Does a time-reversed pass help? evaluate.py, with every clip also separated played backwards.
 
     python experiments/time_reversed_view.py --list data/dev-amy/valid.txt --model-dir runs/dev-NAME \
         --output-dir statistics/reversed --name NAME-reversed [other evaluate.py flags]

@@ -1,4 +1,4 @@
-"""Do views shifted by a fraction of a hop help, as pitch views do? evaluate.py with the network
+r"""Do views shifted by a fraction of a hop help, as pitch views do? evaluate.py with the network
 also hearing each clip's STFT taken at other frame positions.
 
     python experiments/time_shift_views.py --time-shifts 0.5 --list data/dev-amy/valid.txt \

@@ -327,3 +327,27 @@ def test_time_shift_views_read_each_mask_back_onto_the_clips_frames():
     np.testing.assert_allclose(plain.separate(waveform, 16000)["vocals"], whole["vocals"], atol=1e-6)
     with pytest.raises(SvsError, match="fractions of a hop"):
         module.TimeShiftViews(Level(), (1.0,), mask_power=1.0)
+
+
+def test_mask_median_removes_a_one_frame_flicker_and_keeps_a_step():
+    from conftest import experiment
+    from separator import post_filter
+    module = experiment("mask_median")
+
+    class Given:  # the mask is the magnitude itself
+        config, backend, input_gain_db = None, "test", 0.0
+
+        def vocals_mask(self, magnitude, states=None):
+            return magnitude, states
+
+    mask = np.full((12, 4), 0.2, np.float32)
+    mask[6:] = 0.8  # a step (a note's onset), kept
+    mask[3, 1] = 0.9  # one frame's flicker in one bin, gone
+    smoothed = module.MaskMedian(Given(), ("3", "1"), mask_power=1.5).vocals_mask(mask)
+    expected = np.where(np.arange(12)[:, None] < 6, 0.2, 0.8).astype(np.float32) * np.ones((1, 4), np.float32)
+    np.testing.assert_allclose(smoothed, post_filter(expected, 1.5), atol=1e-6)
+    same = module.MaskMedian(Given(), ("1", "1"), mask_power=1.0).vocals_mask(mask)
+    np.testing.assert_array_equal(same, mask)
+    for sizes in (("2", "1"), ("3",), ("0", "1")):
+        with pytest.raises(SvsError, match="two odd sizes"):
+            module.MaskMedian(Given(), sizes, mask_power=1.0)

@@ -120,17 +120,10 @@ def training_augmentation(config: Config) -> Augmentation | None:
     return Augmentation(**{name: getattr(config, name) for name in shared})
 
 
-def train(config: Config, train_files: list[Path], valid_files: list[Path], model_dir: Path,
-          resume: bool = False, figure: Path | None = None, quiet: bool = False, snapshot_every: int = 0,
-          after_step: Callable[[], None] | None = None) -> dict:
-    """Run the training loop to `config.iterations`; returns the final state (step, losses, times).
-    `snapshot_every` N > 0 also keeps the model of every N-th step in model_dir/snapshots/step-N,
-    for choosing a step afterwards by what evaluate.py measures. `after_step` is called after
-    each logged step (train.py watches the other models trained at once with it)."""
-    import progressbar
-    import tensorflow as tf
-
-    model_dir.mkdir(parents=True, exist_ok=True)
+def load_data(config: Config, train_files: list[Path], valid_files: list[Path],
+              quiet: bool = False) -> tuple[BatchSampler, BatchSampler | None]:
+    """The training clips (with the recipe's pitch-shifted and stretched versions) and the
+    validation clips (None without any) as spectrograms in memory; says how much."""
     started = time.time()
     train_data = BatchSampler(train_files, mixing=config.mixing, n_fft=config.n_fft,
                               hop_length=config.hop_length, sample_rate=config.sample_rate, progress=not quiet,
@@ -143,8 +136,34 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
                   if valid_files else None)
     held = train_data.nbytes + (valid_data.nbytes if valid_data else 0)
     print(f"data in memory: {len(train_files)} train clips ({train_data.num_frames} frames), "
-        f"{len(valid_files)} valid clips, {held / 2**20:.0f} MiB of spectrograms "
-        f"(loaded in {time.time() - started:.1f} s)")
+          f"{len(valid_files)} valid clips, {held / 2**20:.0f} MiB of spectrograms "
+          f"(loaded in {time.time() - started:.1f} s)")
+    return train_data, valid_data
+
+
+def progress_bar(iterations: int, step: int):
+    """The training progress bar, from `step` of `iterations`, with the latest losses and an ETA."""
+    import progressbar
+
+    widgets = [progressbar.Percentage(), " ", progressbar.SimpleProgress(), " ", progressbar.Bar(), " ",
+               progressbar.Variable("train", format="train {formatted_value}", precision=4), " ",
+               progressbar.Variable("valid", format="valid {formatted_value}", precision=4), " ",
+               progressbar.ETA()]
+    return progressbar.ProgressBar(max_value=iterations, initial_value=min(step, iterations),
+                                   widgets=widgets, redirect_stdout=True)
+
+
+def train(config: Config, train_files: list[Path], valid_files: list[Path], model_dir: Path,
+          resume: bool = False, figure: Path | None = None, quiet: bool = False, snapshot_every: int = 0,
+          after_step: Callable[[], None] | None = None) -> dict:
+    """Run the training loop to `config.iterations`; returns the final state (step, losses, times).
+    `snapshot_every` N > 0 also keeps the model of every N-th step in model_dir/snapshots/step-N,
+    for choosing a step afterwards by what evaluate.py measures. `after_step` is called after
+    each logged step (train.py watches the other models trained at once with it)."""
+    import tensorflow as tf
+
+    model_dir.mkdir(parents=True, exist_ok=True)
+    train_data, valid_data = load_data(config, train_files, valid_files, quiet)
 
     tf.keras.utils.set_random_seed(config.seed)
     model = build_model(config)
@@ -194,12 +213,7 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
     log = csv.writer(log_file)
     if new_log:
         log.writerow(["step", "train_loss", "valid_loss"])
-    widgets = [progressbar.Percentage(), " ", progressbar.SimpleProgress(), " ", progressbar.Bar(), " ",
-               progressbar.Variable("train", format="train {formatted_value}", precision=4), " ",
-               progressbar.Variable("valid", format="valid {formatted_value}", precision=4), " ",
-               progressbar.ETA()]
-    bar = progressbar.ProgressBar(max_value=config.iterations, initial_value=min(step, config.iterations),
-                                  widgets=widgets, redirect_stdout=True) if not quiet else None
+    bar = None if quiet else progress_bar(config.iterations, step)
     train_loss = valid_loss = float("nan")
     # Ctrl-C and `kill` ask the loop to stop after the step in progress, logged, so the checkpoint
     # and the log end at the same step (a signal between the two would leave the log behind)

@@ -59,3 +59,20 @@ def test_a_link_to_a_missing_heading_or_file_is_caught(tmp_path):
     (tmp_path / "README.md").write_text("[views](experiments/README.md#pitch-views), "
                                         "[gone](experiments/README.md#ensembles), [file](model/)\n")
     assert broken("README.md", tmp_path) == ["experiments/README.md#ensembles", "model/"]
+
+
+def contents_gaps(path: Path) -> list[str]:
+    """The `## ` sections of a document that its "Contents:" paragraph does not link to."""
+    text = path.read_text()
+    start = text.index("\nContents:")
+    listed = set(re.findall(r"\]\(#([^)]+)\)", text[start:text.index("\n\n", start + 1)]))
+    sections = [line[3:] for line in text.split("\n") if line.startswith("## ")]
+    return [title for title in sections if re.sub(r"[^\w\- ]", "", title.lower()).replace(" ", "-") not in listed]
+
+
+def test_the_contents_of_the_docs_name_every_section(tmp_path):
+    for doc in DOCS:
+        assert contents_gaps(ROOT / doc) == [], doc
+    doc = tmp_path / "log.md"
+    doc.write_text("# Log\n\nContents: [A](#a) ·\n[B c](#b-c)\n\n## A\n\n## B c\n\n## Added later\n")
+    assert contents_gaps(doc) == ["Added later"]

@@ -372,7 +372,7 @@ def readme_block(docs: dict[str, list[str]], header: str, bullets: bool) -> tupl
     key = "|".join(header.split("|")[:3]) + "|"
     starts = [(name, i) for name, lines in docs.items() for i, line in enumerate(lines) if line.startswith(key)]
     if len(starts) != 1:
-        sys.exit(f"{' and '.join(docs)} have {len(starts)} tables that start {key!r}, not one")
+        sys.exit(f"{len(starts)} tables in {' and '.join(docs)} start {key!r}, not one")
     name, start = starts[0]
     lines = docs[name]
     end = start

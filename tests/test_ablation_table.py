@@ -129,5 +129,5 @@ def test_update_readme_finds_each_table_in_the_readme_or_the_experiment_log(tmp_
     assert readme.stat().st_mtime_ns == before  # its table was current: not rewritten
     assert ablation_table.readme_tables(update=False) == 0
     readme.write_text(readme.read_text() + "\n| ensemble | dB |\n| --- | --- |\n")  # a second copy: which one?
-    with pytest.raises(SystemExit, match="2 tables that start"):
+    with pytest.raises(SystemExit, match="2 tables in README.md and experiments/README.md start"):
         ablation_table.readme_tables(update=False)

@@ -1,4 +1,5 @@
-"""The README and the experiment log: every link to a file or a heading of them leads somewhere."""
+"""The README and the experiment log: every link to a file or a heading of them leads somewhere, and
+the contents of each name all its sections."""
 from __future__ import annotations
 
 import re
@@ -10,18 +11,22 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ("README.md", "experiments/README.md")
 
 
+def slug(title: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation but hyphens dropped, spaces to hyphens."""
+    return re.sub(r"[^\w\- ]", "", title.strip().lower()).replace(" ", "-")
+
+
 def anchors(path: Path) -> set[str]:
-    """The anchors GitHub gives the headings of a markdown file (lower case, punctuation but
-    hyphens dropped, spaces to hyphens, -1, -2, ... on repeats); fenced code is skipped."""
+    """The anchors of a markdown file's headings (slug, then -1, -2, ... on repeats); fenced code is skipped."""
     found, seen, fenced = set(), {}, False
     for line in path.read_text().split("\n"):
         if line.startswith("```"):
             fenced = not fenced
         heading = re.match(r"#{1,6} (.+)", line)
         if heading and not fenced:
-            slug = re.sub(r"[^\w\- ]", "", heading.group(1).strip().lower()).replace(" ", "-")
-            found.add(f"{slug}-{seen[slug]}" if slug in seen else slug)
-            seen[slug] = seen.get(slug, 0) + 1
+            anchor = slug(heading.group(1))
+            found.add(f"{anchor}-{seen[anchor]}" if anchor in seen else anchor)
+            seen[anchor] = seen.get(anchor, 0) + 1
     return found
 
 
@@ -67,7 +72,7 @@ def contents_gaps(path: Path) -> list[str]:
     start = text.index("\nContents:")
     listed = set(re.findall(r"\]\(#([^)]+)\)", text[start:text.index("\n\n", start + 1)]))
     sections = [line[3:] for line in text.split("\n") if line.startswith("## ")]
-    return [title for title in sections if re.sub(r"[^\w\- ]", "", title.lower()).replace(" ", "-") not in listed]
+    return [title for title in sections if slug(title) not in listed]
 
 
 def test_the_contents_of_the_docs_name_every_section(tmp_path):

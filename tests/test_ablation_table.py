@@ -60,7 +60,7 @@ def test_experiment_scripts_answer_help_and_refuse_unknown_names_before_any_work
         assert refused.returncode == 2 and "unknown name no-such-run" in refused.stderr
         assert "evaluate.py" not in (calls.read_text() if calls.exists() else "")  # the known name did not run
     for name in ("ablation_table.py", "tempo_views.py", "time_shift_views.py", "phase_iterations.py", "state_windows.py",
-                 "mask_median.py"):
+                 "mask_median.py", "level_views.py"):
         helped = subprocess.run([sys.executable, f"experiments/{name}", "--help"], cwd=root, capture_output=True,
                                 text=True)
         assert helped.returncode == 0 and helped.stdout.strip(), name

@@ -351,3 +351,24 @@ def test_mask_median_removes_a_one_frame_flicker_and_keeps_a_step():
     for sizes in (("2", "1"), ("3",), ("0", "1")):
         with pytest.raises(SvsError, match="two odd sizes"):
             module.MaskMedian(Given(), sizes, mask_power=1.0)
+
+
+def test_level_views_average_the_masks_of_the_clip_heard_louder_and_quieter():
+    from conftest import experiment
+    from separator import post_filter
+    module = experiment("level_views")
+
+    class Saturating:  # a mask that depends on the level heard
+        config, backend, input_gain_db = None, "test", 0.0
+
+        def vocals_mask(self, magnitude, states=None):
+            return magnitude / (1 + magnitude), states
+
+    magnitude = np.abs(np.random.default_rng(0).standard_normal((8, 5))).astype(np.float32)
+    views = module.LevelViews(Saturating(), ("-6", "6"), mask_power=1.5)
+    assert views.gains_db == [-6.0, 0.0, 6.0]
+    heard = [magnitude * 10 ** (gain / 20) for gain in (-6, 0, 6)]
+    expected = np.mean([m / (1 + m) for m in heard], axis=0)
+    np.testing.assert_allclose(views.vocals_mask(magnitude), post_filter(expected.astype(np.float32), 1.5), atol=1e-6)
+    alone = module.LevelViews(Saturating(), (), mask_power=1.0).vocals_mask(magnitude)
+    np.testing.assert_allclose(alone, magnitude / (1 + magnitude), atol=1e-7)

@@ -84,6 +84,10 @@ declare -A RUNS=(
   [context-pitch8-stretch20]="--recipe context --iterations 3000 --pitch-shift 8 --time-stretch 0.2"
   [abjones-context-pitch8-remix1]="--recipe context --iterations 3000 --pitch-shift 8 --remix-probability 1"
   [context-pitch8-remix1]="--recipe context --iterations 3000 --pitch-shift 8 --remix-probability 1"
+  [abjones-context-pitch8-remix0]="--recipe context --iterations 3000 --pitch-shift 8 --remix-probability 0"  # never remixed:
+  [abjones-context-pitch8-remix0-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --remix-probability 0 --seed 1"  # each window's
+  [context-pitch8-remix0]="--recipe context --iterations 3000 --pitch-shift 8 --remix-probability 0"  # vocals and accompaniment
+  [context-pitch8-remix0-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --remix-probability 0 --seed 1"  # from one clip
   [abjones-context-pitch8-psa]="--recipe context --iterations 3000 --pitch-shift 8 --phase-sensitive"
   [context-pitch8-psa]="--recipe context --iterations 3000 --pitch-shift 8 --phase-sensitive"
   [abjones-context-pitch8-psa-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --phase-sensitive --seed 1"
@@ -187,6 +191,10 @@ declare -A POST=(
   [context-pitch8-seed1-views2]="context-pitch8-seed1 --pitch-views -2 2"
   [context-pitch8-seed1-views12]="context-pitch8-seed1 --pitch-views -2 -1 1 2"
   [context-pitch8-views2-wiener1.5]="context-pitch8 --pitch-views -2 2 --mask-power 1.5"
+  [abjones-context-pitch8-remix0-views2-wiener1.5]="abjones-context-pitch8-remix0 --pitch-views -2 2 --mask-power 1.5"
+  [abjones-context-pitch8-remix0-seed1-views2-wiener1.5]="abjones-context-pitch8-remix0-seed1 --pitch-views -2 2 --mask-power 1.5"
+  [context-pitch8-remix0-views2-wiener1.5]="context-pitch8-remix0 --pitch-views -2 2 --mask-power 1.5"
+  [context-pitch8-remix0-seed1-views2-wiener1.5]="context-pitch8-remix0-seed1 --pitch-views -2 2 --mask-power 1.5"
   [context-pitch8-seed1-views2-wiener1.5]="context-pitch8-seed1 --pitch-views -2 2 --mask-power 1.5"
   [abjones-context-pitch8-views2-wiener1.5]="abjones-context-pitch8 --pitch-views -2 2 --mask-power 1.5"
   [abjones-context-pitch8-seed1-views2-wiener1.5]="abjones-context-pitch8-seed1 --pitch-views -2 2 --mask-power 1.5"
@@ -407,7 +415,10 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch8-15k-skip-seed1-views2-wiener1.5
        abjones-context-pitch8-15k-seed1-views2-wiener2 abjones-context-pitch8-15k-seed2-views2-wiener2 abjones-context-pitch8-15k-seed3-views2-wiener2
        context-pitch8-10k-seed1-views2-wiener2 context-pitch8-10k-seed2-views2-wiener2 context-pitch8-10k-seed3-views2-wiener2
-       seed-50k abjones-seed-50k)
+       seed-50k abjones-seed-50k
+       abjones-context-pitch8-remix0 abjones-context-pitch8-remix0-seed1 context-pitch8-remix0 context-pitch8-remix0-seed1
+       abjones-context-pitch8-remix0-views2-wiener1.5 abjones-context-pitch8-remix0-seed1-views2-wiener1.5
+       context-pitch8-remix0-views2-wiener1.5 context-pitch8-remix0-seed1-views2-wiener1.5)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

@@ -9,6 +9,9 @@ python experiments/ablation_table.py --shipped       # the shipped model's (and 
 python experiments/ablation_table.py --views         # pitch views and post-filters against each model alone
 python experiments/ablation_table.py --per-clip      # the best setting per clip (an oracle) against the best fixed one
 python experiments/ablation_table.py --summary       # the README's summary: each stage of the recipe, mean over seeds
+python experiments/ablation_table.py --compare NEW BASE [NEW BASE ...]
+                                                     # scores against a baseline, mean change per direction
+                                                     # (NEW, BASE: statistics names such as dev/RUN, median/RUN)
 python experiments/ablation_table.py --update-readme # put all of these tables (not --record / --run-stats) into README.md
                                                      # and experiments/README.md (the experiment log)
 python experiments/ablation_table.py --check-readme  # exit 1 where one of those copies differs
@@ -39,6 +42,11 @@ def pin_flags() -> str:
 def reversed_direction(summary: dict) -> bool:
     """Whether a scores summary is of a run trained on abjones and scored on amy (ablation.sh split_of)."""
     return Path(summary["list"]).parent.name == "dev-abjones"
+
+
+def read_summary(name: str) -> dict:
+    """statistics/NAME_summary.json, NAME such as dev/RUN or ensembles/PAIR (evaluate.py writes them)."""
+    return json.loads((ROOT / "statistics" / f"{name}_summary.json").read_text())
 
 
 def views_text(semitones: list[float]) -> str:
@@ -137,7 +145,7 @@ def ensembles() -> None:
             run = model_dir.parents[1] if model_dir.parent.name == "snapshots" else model_dir
             row = (run.name.removeprefix("dev-") + (f"-{model_dir.name}" if run != model_dir else "")
                    + inference_suffix(summary))
-            member = json.loads((ROOT / "statistics" / "dev" / f"{row}_summary.json").read_text())
+            member = read_summary(f"dev/{row}")
             members.append((row, member["scores"]["vocals"]["GNSDR"]))
         gnsdr = [score for _, score in members]
         vocals, accompaniment = summary["scores"]["vocals"], summary["scores"]["accompaniment"]
@@ -330,7 +338,7 @@ def summary_table() -> None:
     """The README's summary: each SUMMARY stage's vocals / accompaniment GNSDR in both directions,
     the mean over its runs, with the number of runs and the range of their vocals GNSDR."""
     def cell(names: list[str]) -> str:
-        summaries = [json.loads((ROOT / "statistics" / f"{name}_summary.json").read_text()) for name in names]
+        summaries = [read_summary(name) for name in names]
         vocals = [s["scores"]["vocals"]["GNSDR"] for s in summaries]
         accompaniment = [s["scores"]["accompaniment"]["GNSDR"] for s in summaries]
         spread = f"; vocals {min(vocals):.2f} to {max(vocals):.2f}" if len(names) > 1 else ""
@@ -344,6 +352,49 @@ def summary_table() -> None:
     print("| --- | --- | --- |")
     for label, forward, reverse in SUMMARY:
         print(f"| {label} | {cell(forward)} | {cell(reverse)} |")
+
+
+SOURCES = ("vocals", "accompaniment")  # as evaluate.py scores them
+METRICS = ("GNSDR", "GSIR", "GSAR")
+
+
+def compare(pairs: list[tuple[str, str]]) -> None:
+    """Each NEW scores summary against its BASE (the same clips, another setting or run), then the
+    mean change in each dev direction and, with both, the mean of the two (how the experiment log
+    states a decision rule's numbers). NEW and BASE are read_summary names."""
+    def scores(summary: dict) -> dict[tuple[str, str], float]:
+        return {(source, metric): summary["scores"][source][metric] for source in SOURCES for metric in METRICS}
+
+    def cells(values: dict, source: str, form: str) -> str:
+        return " / ".join(format(values[source, metric], form) for metric in METRICS)
+
+    def mean(rows: list[dict]) -> dict:
+        return {key: sum(row[key] for row in rows) / len(rows) for key in rows[0]}
+
+    print("| new | against | vocals GNSDR / GSIR / GSAR | change | accompaniment GNSDR / GSIR / GSAR | change |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    directions: dict[str, list[tuple[dict, dict, dict]]] = {}
+    for new, base in pairs:
+        new_summary, base_summary = read_summary(new), read_summary(base)
+        if new_summary["list"] != base_summary["list"]:
+            sys.exit(f"{new} and {base} were scored on different lists, so they do not compare")
+        after, before = scores(new_summary), scores(base_summary)
+        change = {key: after[key] - before[key] for key in after}
+        direction = "abjones -> amy" if reversed_direction(new_summary) else "amy -> abjones"
+        directions.setdefault(direction, []).append((after, before, change))
+        print(f"| `{new}` | `{base}` | {cells(after, 'vocals', '.2f')} | {cells(change, 'vocals', '+.3f')} | "
+              f"{cells(after, 'accompaniment', '.2f')} | {cells(change, 'accompaniment', '+.3f')} |")
+    changes = {}
+    for direction, rows in directions.items():
+        after, before, changes[direction] = (mean([row[i] for row in rows]) for i in range(3))
+        print(f"- {direction}, mean of {len(rows)}: change vocals {cells(changes[direction], 'vocals', '+.3f')}, "
+              f"accompaniment {cells(changes[direction], 'accompaniment', '+.3f')}; new vocals "
+              f"{cells(after, 'vocals', '.2f')} against {cells(before, 'vocals', '.2f')}, accompaniment "
+              f"{cells(after, 'accompaniment', '.2f')} against {cells(before, 'accompaniment', '.2f')}")
+    if len(changes) == 2:
+        both = mean(list(changes.values()))
+        print(f"- over the two directions (the mean of their means): vocals GNSDR {both['vocals', 'GNSDR']:+.3f}, "
+              f"accompaniment GNSDR {both['accompaniment', 'GNSDR']:+.3f}")
 
 
 README_TABLES = {  # option -> the function that prints that table (with any lines after it, as DOCS have them)
@@ -416,10 +467,12 @@ if __name__ == "__main__":
         record(sys.argv[2])
     elif sys.argv[1:2] == ["--run-stats"] and len(sys.argv) == 3:
         print(json.dumps(run_stats(Path(sys.argv[2])), indent=1))
+    elif sys.argv[1:2] == ["--compare"] and len(sys.argv) > 3 and len(sys.argv) % 2 == 0:
+        compare(list(zip(sys.argv[2::2], sys.argv[3::2])))
     elif sys.argv[1:] in (["--update-readme"], ["--check-readme"]):
         sys.exit(readme_tables(update=sys.argv[1] == "--update-readme"))
     elif len(sys.argv) <= 2 and (sys.argv[1:] or [""])[0] in README_TABLES:
         README_TABLES[(sys.argv[1:] or [""])[0]]()
     else:
         sys.exit("usage: python experiments/ablation_table.py [--record NAME | --run-stats MODEL_DIR | --ensembles | "
-                 "--shipped | --views | --per-clip | --summary | --update-readme | --check-readme]")
+                 "--shipped | --views | --per-clip | --summary | --update-readme | --check-readme | --compare NEW BASE ...]")

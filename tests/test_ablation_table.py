@@ -131,3 +131,35 @@ def test_update_readme_finds_each_table_in_the_readme_or_the_experiment_log(tmp_
     readme.write_text(readme.read_text() + "\n| ensemble | dB |\n| --- | --- |\n")  # a second copy: which one?
     with pytest.raises(SystemExit, match="2 tables in README.md and experiments/README.md start"):
         ablation_table.readme_tables(update=False)
+
+
+def test_compare_gives_each_change_and_the_mean_per_direction_and_over_both(tmp_path, capsys):
+    def scores(name, split, vocals, accompaniment):  # (GNSDR, GSIR, GSAR) of each source
+        summary = {"list": f"data/{split}/valid.txt",
+                   "scores": {"vocals": dict(zip(("GNSDR", "GSIR", "GSAR"), vocals)),
+                              "accompaniment": dict(zip(("GNSDR", "GSIR", "GSAR"), accompaniment))}}
+        path = tmp_path / "statistics" / f"{name}_summary.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(summary))
+
+    scores("dev/a", "dev-amy", (4, 10, 8), (3, 5, 12))
+    scores("new/a", "dev-amy", (4.5, 11, 8), (3, 5, 12))
+    scores("dev/b", "dev-amy", (5, 10, 8), (3, 5, 12))
+    scores("new/b", "dev-amy", (5.3, 10, 7), (3.2, 5, 12))
+    scores("dev/c", "dev-abjones", (6, 7, 13), (8, 15, 10))
+    scores("new/c", "dev-abjones", (5.8, 7, 13), (8, 15, 10))
+    ablation_table = experiment("ablation_table")
+    ablation_table.ROOT = tmp_path
+    ablation_table.compare([("new/a", "dev/a"), ("new/b", "dev/b"), ("new/c", "dev/c")])
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[2] == ("| `new/a` | `dev/a` | 4.50 / 11.00 / 8.00 | +0.500 / +1.000 / +0.000 | "
+                        "3.00 / 5.00 / 12.00 | +0.000 / +0.000 / +0.000 |")
+    assert lines[5].startswith("- amy -> abjones, mean of 2: change vocals +0.400 / +0.500 / -0.500, "
+                               "accompaniment +0.100 / +0.000 / +0.000; new vocals 4.90 / 10.50 / 7.50 against")
+    assert lines[6].startswith("- abjones -> amy, mean of 1: change vocals -0.200 / +0.000 / +0.000")
+    # the two directions weigh alike, whatever their number of pairs: (0.4 - 0.2) / 2 and (0.1 + 0) / 2
+    assert lines[7] == ("- over the two directions (the mean of their means): vocals GNSDR +0.100, "
+                        "accompaniment GNSDR +0.050")
+    scores("new/d", "dev-abjones", (1, 1, 1), (1, 1, 1))
+    with pytest.raises(SystemExit, match="different lists"):
+        ablation_table.compare([("new/d", "dev/a")])

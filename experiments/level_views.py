@@ -23,7 +23,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from whole_clips import WholeClips, evaluate_with_views  # noqa: E402  (it puts the repository on the path)
-import separator  # noqa: E402
 
 
 class LevelViews(WholeClips):
@@ -35,7 +34,7 @@ class LevelViews(WholeClips):
 
     def vocals_mask(self, magnitude: np.ndarray) -> np.ndarray:
         masks = [self.inner.vocals_mask(magnitude * np.float32(10 ** (gain / 20)))[0] for gain in self.gains_db]
-        return separator.post_filter(np.mean(masks, axis=0, dtype=np.float32), self.mask_power)
+        return self.mean_of_views(masks)
 
 
 def main(argv: list[str] | None = None) -> int:

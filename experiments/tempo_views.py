@@ -20,7 +20,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from whole_clips import WholeClips, evaluate_with_views, read_frames  # noqa: E402  (it puts the repository on the path)
-import separator  # noqa: E402
 
 
 def resample_frames(spectra: np.ndarray, frames: int) -> np.ndarray:
@@ -42,7 +41,7 @@ class TempoViews(WholeClips):
             view = magnitude if rate == 1 else np.ascontiguousarray(resample_frames(magnitude, frames))
             mask, _ = self.inner.vocals_mask(view)
             masks.append(mask if rate == 1 else resample_frames(mask, len(magnitude)))
-        return separator.post_filter(np.mean(masks, axis=0, dtype=np.float32), self.mask_power)
+        return self.mean_of_views(masks)
 
 
 def main(argv: list[str] | None = None) -> int:

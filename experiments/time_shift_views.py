@@ -22,7 +22,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from whole_clips import WholeClips, evaluate_with_views, read_frames  # noqa: E402  (it puts the repository on the path)
-import separator  # noqa: E402
 from utils import SvsError  # noqa: E402
 
 
@@ -51,7 +50,7 @@ class TimeShiftViews(WholeClips):
 
     def clip_mask(self, waveform: np.ndarray, spectrum: np.ndarray) -> np.ndarray:
         masks = [self.shifted_mask(waveform, shift, spectrum.shape[1]) for shift in self.shifts]
-        return separator.post_filter(np.mean(masks, axis=0, dtype=np.float32), self.mask_power)
+        return self.mean_of_views(masks)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -37,6 +37,10 @@ class WholeClips(separator._MaskSeparator):
         """(frames, bins) magnitudes of a whole clip -> its (frames, bins) vocals mask."""
         return self.inner.vocals_mask(magnitude)[0]
 
+    def mean_of_views(self, masks: list[np.ndarray]) -> np.ndarray:
+        """The views' (frames, bins) vocals masks averaged, then post-filtered once with `mask_power`."""
+        return separator.post_filter(np.mean(masks, axis=0, dtype=np.float32), self.mask_power)
+
     def clip_mask(self, waveform: np.ndarray, spectrum: np.ndarray) -> np.ndarray:
         """The (frames, bins) vocals mask of a clip, from its waveform and (bins, frames) STFT."""
         return self.vocals_mask(np.ascontiguousarray(np.abs(spectrum).T))

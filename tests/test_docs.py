@@ -37,11 +37,16 @@ def links(path: Path) -> list[str]:
 
 def broken(doc: str, root: Path = ROOT) -> list[str]:
     """The links of `doc` (a path under `root`) to a file that is missing or to a heading it lacks."""
-    path, wrong = root / doc, []
+    path, wrong, headings = root / doc, [], {}  # headings: each linked file's anchors, read once
     for target in links(path):
         file, _, anchor = target.partition("#")
         linked = (path.parent / file).resolve() if file else path
-        if not linked.exists() or (anchor and anchor not in anchors(linked)):
+        if not linked.exists():
+            wrong.append(target)
+            continue
+        if linked not in headings:
+            headings[linked] = anchors(linked)
+        if anchor and anchor not in headings[linked]:
             wrong.append(target)
     return wrong
 

@@ -475,4 +475,5 @@ if __name__ == "__main__":
         README_TABLES[(sys.argv[1:] or [""])[0]]()
     else:
         sys.exit("usage: python experiments/ablation_table.py [--record NAME | --run-stats MODEL_DIR | --ensembles | "
-                 "--shipped | --views | --per-clip | --summary | --update-readme | --check-readme | --compare NEW BASE ...]")
+                 "--shipped | --views | --per-clip | --summary | --update-readme | --check-readme | "
+                 "--compare NEW BASE ...]")

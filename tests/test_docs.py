@@ -63,8 +63,8 @@ def test_every_link_of_the_docs_leads_to_a_file_or_heading(doc):
 def test_a_link_to_a_missing_heading_or_file_is_caught(tmp_path):
     (tmp_path / "experiments").mkdir()
     (tmp_path / "experiments" / "README.md").write_text("# Log\n\n## Pitch views\n")
-    (tmp_path / "README.md").write_text("[views](experiments/README.md#pitch-views), "
-                                        "[gone](experiments/README.md#ensembles), [dir](experiments/#x), [file](model/)\n")
+    (tmp_path / "README.md").write_text("[views](experiments/README.md#pitch-views), [gone](experiments/README.md#ensembles), "
+                                        "[dir](experiments/#x), [file](model/)\n")
     assert broken("README.md", tmp_path) == ["experiments/README.md#ensembles", "experiments/#x", "model/"]
 
 

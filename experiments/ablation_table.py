@@ -262,6 +262,26 @@ def per_clip_choice() -> None:
               f"| {oracle:.2f} ({oracle - fixed[best]:+.2f}) |")
 
 
+SOURCES = ("vocals", "accompaniment")  # as evaluate.py scores them
+METRICS = ("GNSDR", "GSIR", "GSAR")
+
+
+def scores_of(summary: dict) -> dict[tuple[str, str], float]:
+    """A scores summary's global scores by (source, metric), in dB."""
+    return {(source, metric): summary["scores"][source][metric] for source in SOURCES for metric in METRICS}
+
+
+def score_change(new: dict, base: dict) -> dict[tuple[str, str], float]:
+    """How far each global score of summary `new` is from `base`'s, in dB."""
+    after, before = scores_of(new), scores_of(base)
+    return {key: after[key] - before[key] for key in after}
+
+
+def mean_of(rows: list[dict]) -> dict:
+    """The mean of dicts with the same keys, key by key."""
+    return {key: sum(row[key] for row in rows) / len(rows) for key in rows[0]}
+
+
 def heading(views: tuple, power: float) -> str:
     """An inference setting as the tables name it: "views -2 +2, post-filter 1.5"."""
     parts = ([f"views {views_text(views)}"] if views else []) + ([f"post-filter {power:g}"] if power != 1 else [])
@@ -295,9 +315,9 @@ def inference_views() -> None:
     print()
 
     def mean_change(pairs: list) -> str:
-        change = [sum(a["scores"][s]["GNSDR"] - b["scores"][s]["GNSDR"] for a, b in pairs) / len(pairs)
-                  for s in ("vocals", "accompaniment")]
-        return f"{change[0]:+.2f} / {change[1]:+.2f} dB over {len(pairs)} model{'s' * (len(pairs) > 1)}"
+        change = mean_of([score_change(new, base) for new, base in pairs])
+        return (f"{change['vocals', 'GNSDR']:+.2f} / {change['accompaniment', 'GNSDR']:+.2f} dB over "
+                f"{len(pairs)} model{'s' * (len(pairs) > 1)}")
 
     for key in columns[1:]:
         for against in alone, default:
@@ -354,22 +374,12 @@ def summary_table() -> None:
         print(f"| {label} | {cell(forward)} | {cell(reverse)} |")
 
 
-SOURCES = ("vocals", "accompaniment")  # as evaluate.py scores them
-METRICS = ("GNSDR", "GSIR", "GSAR")
-
-
 def compare(pairs: list[tuple[str, str]]) -> None:
     """Each NEW scores summary against its BASE (the same clips, another setting or run), then the
     mean change in each dev direction and, with both, the mean of the two (how the experiment log
     states a decision rule's numbers). NEW and BASE are read_summary names."""
-    def scores(summary: dict) -> dict[tuple[str, str], float]:
-        return {(source, metric): summary["scores"][source][metric] for source in SOURCES for metric in METRICS}
-
     def cells(values: dict, source: str, form: str) -> str:
         return " / ".join(format(values[source, metric], form) for metric in METRICS)
-
-    def mean(rows: list[dict]) -> dict:
-        return {key: sum(row[key] for row in rows) / len(rows) for key in rows[0]}
 
     print("| new | against | vocals GNSDR / GSIR / GSAR | change | accompaniment GNSDR / GSIR / GSAR | change |")
     print("| --- | --- | --- | --- | --- | --- |")
@@ -378,21 +388,20 @@ def compare(pairs: list[tuple[str, str]]) -> None:
         new_summary, base_summary = read_summary(new), read_summary(base)
         if new_summary["list"] != base_summary["list"]:
             sys.exit(f"{new} and {base} were scored on different lists, so they do not compare")
-        after, before = scores(new_summary), scores(base_summary)
-        change = {key: after[key] - before[key] for key in after}
+        after, before, change = scores_of(new_summary), scores_of(base_summary), score_change(new_summary, base_summary)
         direction = "abjones -> amy" if reversed_direction(new_summary) else "amy -> abjones"
         directions.setdefault(direction, []).append((after, before, change))
         print(f"| `{new}` | `{base}` | {cells(after, 'vocals', '.2f')} | {cells(change, 'vocals', '+.3f')} | "
               f"{cells(after, 'accompaniment', '.2f')} | {cells(change, 'accompaniment', '+.3f')} |")
     changes = {}
     for direction, rows in directions.items():
-        after, before, changes[direction] = (mean([row[i] for row in rows]) for i in range(3))
+        after, before, changes[direction] = (mean_of([row[i] for row in rows]) for i in range(3))
         print(f"- {direction}, mean of {len(rows)}: change vocals {cells(changes[direction], 'vocals', '+.3f')}, "
               f"accompaniment {cells(changes[direction], 'accompaniment', '+.3f')}; new vocals "
               f"{cells(after, 'vocals', '.2f')} against {cells(before, 'vocals', '.2f')}, accompaniment "
               f"{cells(after, 'accompaniment', '.2f')} against {cells(before, 'accompaniment', '.2f')}")
     if len(changes) == 2:
-        both = mean(list(changes.values()))
+        both = mean_of(list(changes.values()))
         print(f"- over the two directions (the mean of their means): vocals GNSDR {both['vocals', 'GNSDR']:+.3f}, "
               f"accompaniment GNSDR {both['accompaniment', 'GNSDR']:+.3f}")
 

@@ -372,3 +372,85 @@ def test_level_views_average_the_masks_of_the_clip_heard_louder_and_quieter():
     np.testing.assert_allclose(views.vocals_mask(magnitude), post_filter(expected.astype(np.float32), 1.5), atol=1e-6)
     alone = module.LevelViews(Saturating(), (), mask_power=1.0).vocals_mask(magnitude)
     np.testing.assert_allclose(alone, magnitude / (1 + magnitude), atol=1e-7)
+
+
+def _clips_csv(path) -> dict[str, dict[str, str]]:
+    import csv
+
+    with open(path, newline="") as handle:
+        return {row["clip"]: row for row in csv.DictReader(handle)}
+
+
+def test_main_py_on_the_written_mixtures_scores_as_evaluate_py_scores_the_model(tiny_model, lists, tmp_path):
+    """The path an independent scorer takes (16 kHz mono mixtures through main.py, its outputs
+    scored) gives the per-clip scores evaluate.py gives the model itself."""
+    import main
+
+    common = ["--list", str(lists / "valid.txt"), "--output-dir", str(tmp_path / "stats"), "--jobs", "1", "--quiet"]
+    assert evaluate.main(common + ["--write-mixtures", str(tmp_path / "mixtures")]) == 0
+    written = sorted(p.name for p in (tmp_path / "mixtures").iterdir())
+    assert written == sorted(f"{p.stem}.wav" for p in read_list(lists / "valid.txt"))
+    import soundfile as sf
+
+    info = sf.info(tmp_path / "mixtures" / written[0])
+    assert (info.samplerate, info.channels, info.subtype) == (16000, 1, "FLOAT")
+    assert main.main([str(tmp_path / "mixtures"), "--output-dir", str(tmp_path / "separated"),
+                      "--model", str(tiny_model), "--jobs", "1", "--quiet"]) == 0
+    assert evaluate.main(common + ["--estimates", str(tmp_path / "separated")]) == 0
+    assert evaluate.main(common + ["--model-dir", str(tiny_model), "--name", "model_valid"]) == 0
+    from_files, from_model = (_clips_csv(tmp_path / "stats" / f"{name}_valid_clips.csv")
+                              for name in ("separated", "model"))
+    assert from_files == from_model
+    summary = json.loads((tmp_path / "stats" / "separated_valid_summary.json").read_text())
+    assert summary["estimates"] == str(tmp_path / "separated") and summary["mixing"] == "0db"
+    assert "model_dir" not in summary and "config" not in summary
+
+
+def test_estimates_by_either_name_in_any_format_cut_or_padded_to_the_clip(lists, tmp_path, capsys):
+    """The mixture itself, given as both estimates, scores an NSDR of 0 on every clip, whether
+    named as --stems seed or --stems names writes it, in WAV or FLAC, and too long or too short."""
+    import soundfile as sf
+
+    common = ["--list", str(lists / "valid.txt"), "--output-dir", str(tmp_path / "stats"), "--jobs", "1", "--quiet"]
+    assert evaluate.main(common + ["--write-mixtures", str(tmp_path / "mixtures")]) == 0
+    estimates = tmp_path / "estimates"
+    estimates.mkdir()
+    for i, path in enumerate(sorted((tmp_path / "mixtures").iterdir())):
+        mixture, rate = sf.read(path)
+        if i == 0:
+            sf.write(estimates / f"{path.stem}_src2.wav", np.pad(mixture, (0, 300)), rate)
+            sf.write(estimates / f"{path.stem}_src1.wav", mixture, rate)
+        else:
+            sf.write(estimates / f"{path.stem}_vocals.flac", mixture[:-100], rate, subtype="PCM_24")
+            sf.write(estimates / f"{path.stem}_accompaniment.flac", mixture, rate, subtype="PCM_24")
+    capsys.readouterr()
+    assert evaluate.main(common[:-1] + ["--estimates", str(estimates)]) == 0
+    err = capsys.readouterr().err
+    assert "the estimates of 2 clips differed in length from the clips (by up to 300 samples)" in err
+    rows = _clips_csv(tmp_path / "stats" / "estimates_valid_clips.csv")
+    assert len(rows) == len(read_list(lists / "valid.txt"))
+    for row in rows.values():
+        assert float(row["accompaniment_nsdr"]) == pytest.approx(0, abs=1e-3)
+        assert abs(float(row["vocals_nsdr"])) < 0.05  # 100 samples short at the end: nearly the mixture
+
+
+def test_estimates_that_are_missing_or_doubled_or_model_options_beside_them_are_clear_errors(lists, tmp_path,
+                                                                                             capsys):
+    import soundfile as sf
+
+    common = ["--list", str(lists / "valid.txt"), "--output-dir", str(tmp_path / "stats"), "--jobs", "1", "--quiet"]
+    estimates = tmp_path / "estimates"
+    estimates.mkdir()
+    first = read_list(lists / "valid.txt")[0].stem
+    assert evaluate.main(common + ["--estimates", str(estimates)]) == 1
+    assert f"the vocals of {first}.wav should be one file, {first}_src2.wav" in capsys.readouterr().err
+    for name in ("src2.wav", "vocals.flac"):
+        sf.write(estimates / f"{first}_{name}", np.zeros(1600), 16000)
+    assert evaluate.main(common + ["--estimates", str(estimates)]) == 1
+    assert f"found 2: {first}_src2.wav, {first}_vocals.flac" in capsys.readouterr().err
+    assert evaluate.main(common + ["--estimates", str(tmp_path / "none")]) == 1
+    assert "no such folder" in capsys.readouterr().err
+    for extra in (["--model-dir", "model"], ["--pitch-views", "2"], ["--demo"], ["--write-mixtures", "m"]):
+        with pytest.raises(SystemExit):
+            evaluate.main(common + ["--estimates", str(estimates), *extra])
+        assert f"{extra[0]} cannot go with --estimates" in capsys.readouterr().err

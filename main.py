@@ -13,7 +13,8 @@ import signal
 import sys
 from pathlib import Path
 
-from separator import BACKENDS, FORMATS, STEM_LABELS, Interrupted, add_mask_arguments, collect_inputs, output_paths
+from separator import (AUDIO_EXTENSIONS, BACKENDS, FORMATS, STEM_LABELS, Interrupted, add_mask_arguments,
+                       collect_inputs, output_paths)
 from utils import SvsError, count_at_least, finite_float
 
 
@@ -70,7 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         files = collect_inputs(args.inputs) if args.inputs else default_inputs()
         if not files:
-            raise SvsError("no audio files to separate: put songs in songs/ or name files or folders")
+            where = ("the folder(s) named: " + ", ".join(map(str, args.inputs)) if args.inputs
+                     else "songs/: put songs there, or name files or folders")
+            raise SvsError(f"no audio files to separate in {where} ({', '.join(AUDIO_EXTENSIONS)})")
         plan = output_paths(files, args.output_dir, args.template, args.format, args.stems)
         from separator import load_separator, reuse_freed_memory, separate_files
         reuse_freed_memory()  # a process-wide malloc setting, so set once here, by the program

@@ -107,7 +107,11 @@ def test_songs_without_mp3s_say_how_to_take_the_other_files(tiny_model, tmp_path
     assert "no songs/ folder here: run main.py from the repository root" in capsys.readouterr().err
     (tmp_path / "songs").mkdir()
     assert main.main([]) == 1
-    assert "no audio files to separate" in capsys.readouterr().err
+    assert "no audio files to separate in songs/: put songs there" in capsys.readouterr().err
+    (tmp_path / "album").mkdir()
+    (tmp_path / "album" / "notes.txt").write_text("not audio")
+    assert main.main(["album"]) == 1
+    assert "no audio files to separate in the folder(s) named: album (.wav, .flac" in capsys.readouterr().err
     (tmp_path / "songs" / "take.flac").write_bytes(b"")  # not read: named in the message only by count
     assert main.main([]) == 1
     error = capsys.readouterr().err

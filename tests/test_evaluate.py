@@ -454,3 +454,60 @@ def test_estimates_that_are_missing_or_doubled_or_model_options_beside_them_are_
         with pytest.raises(SystemExit):
             evaluate.main(common + ["--estimates", str(estimates), *extra])
         assert f"{extra[0]} cannot go with --estimates" in capsys.readouterr().err
+
+
+def test_reference_separations_ratio_mask_is_near_perfect_and_repet_sim_finds_the_repeating_part(lists, tmp_path):
+    """The ideal ratio mask, scored through --estimates, is far above REPET-SIM, which is above
+    the mixture itself on a clip whose accompaniment repeats and whose tone does not."""
+    import soundfile as sf
+
+    from conftest import experiment
+    module = experiment("reference_separations")
+    rate, rng = 16000, np.random.default_rng(0)
+    beat = rng.standard_normal(rate // 4) * np.hanning(rate // 4)
+    accompaniment = np.tile(0.5 * beat, 24)  # 6 s of one quarter-second bar
+    t = np.arange(len(accompaniment)) / rate
+    vocals = 0.5 * np.sin(2 * np.pi * np.cumsum(300 + 150 * np.sin(2 * np.pi * 0.3 * t)) / rate)
+    clip = tmp_path / "clips" / "abjones_1_01.wav"
+    clip.parent.mkdir()
+    sf.write(clip, np.stack([accompaniment, vocals], axis=1), rate, subtype="FLOAT")
+    (tmp_path / "list.txt").write_text(f"{clip}\n")
+    scores = {}
+    for method in module.METHODS:
+        assert module.main(["--method", method, "--list", str(tmp_path / "list.txt"), "--mixing", "0db",
+                            "--output-dir", str(tmp_path / method), "--quiet"]) == 0
+        assert sorted(p.name for p in (tmp_path / method).iterdir()) == ["abjones_1_01_src1.wav",
+                                                                         "abjones_1_01_src2.wav"]
+        assert evaluate.main(["--list", str(tmp_path / "list.txt"), "--estimates", str(tmp_path / method),
+                              "--output-dir", str(tmp_path / "stats"), "--jobs", "1", "--quiet"]) == 0
+        scores[method] = json.loads((tmp_path / "stats" / f"{method}_list_summary.json").read_text())["scores"]
+    assert scores["ratio-mask"]["vocals"]["GNSDR"] > 15
+    assert 5 < scores["repet-sim"]["vocals"]["GNSDR"] < scores["ratio-mask"]["vocals"]["GNSDR"] - 5
+    assert module.main(["--method", "ratio-mask", "--list", str(tmp_path / "list.txt"),
+                        "--output-dir", str(tmp_path / "x"), "--quiet"]) == 1  # no split.json, no --mixing
+
+
+def test_repetition_prior_mixes_the_networks_mask_with_repet_sims_before_the_post_filter():
+    from conftest import experiment
+    from config import Config
+    from separator import post_filter
+    module = experiment("repetition_prior")
+    reference = experiment("reference_separations")
+
+    class Given:  # the network's mask: a fixed ramp over the bins
+        config, backend, input_gain_db = Config(), "test", 0.0
+
+        def vocals_mask(self, magnitude, states=None):
+            return np.broadcast_to(np.linspace(0, 1, magnitude.shape[1], dtype=np.float32), magnitude.shape), states
+
+    magnitude = np.abs(np.random.default_rng(0).standard_normal((300, 513))).astype(np.float32)
+    network = Given().vocals_mask(magnitude)[0]
+    repet = reference.repet_sim_masks(np.ascontiguousarray(magnitude.T), Config())[0].T
+    mixed = module.RepetitionPrior(Given(), ("0.25",), mask_power=1.5).vocals_mask(magnitude)
+    np.testing.assert_allclose(mixed, post_filter((0.75 * network + 0.25 * repet).astype(np.float32), 1.5),
+                               atol=1e-6)
+    alone = module.RepetitionPrior(Given(), ("0",), mask_power=1.0).vocals_mask(magnitude)
+    np.testing.assert_array_equal(alone, network)
+    for weights in (("1.5",), ("0.2", "0.3"), ()):
+        with pytest.raises(SvsError, match="one weight from 0 to 1"):
+            module.RepetitionPrior(Given(), weights, mask_power=1.0)

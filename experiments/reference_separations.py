@@ -12,8 +12,9 @@ the dev and huang2014 splits) on the model's STFT (1024 / 256 at 16 kHz):
 - `repet-sim`: REPET-SIM (Rafii and Pardo, 2012) as librosa's vocal-separation example builds
   it, with the example's settings: each frame's accompaniment magnitude is the median of its
   nearest frames by cosine similarity, leaving out those less than 2 s away (less where a clip is
-  too short for that), and soft masks with margins 2 (accompaniment) and 10 (vocals), power 2.
-  It learns nothing, so it is one reference for both dev directions.
+  too short for that), and soft masks with margins 2 (accompaniment) and 10 (vocals), power 2
+  (`--margins 1 1`: masks that add up to one). It learns nothing, so it is one reference for
+  both dev directions.
 - `ratio-mask`: the ideal ratio mask |V| / (|V| + |A|) from the true sources, the ceiling of
   soft masking on this STFT (the issue puts it at 13.1 dB vocals on the test singers).
 """
@@ -31,10 +32,13 @@ from config import Config, MIXING_RULES  # noqa: E402
 from utils import SvsError, read_json, read_list, replaced_when_written  # noqa: E402
 
 METHODS = ("repet-sim", "ratio-mask")
+REPET_MARGINS = (2.0, 10.0)  # librosa's example: accompaniment, vocals
 
 
-def repet_sim_masks(magnitude: np.ndarray, config: Config) -> tuple[np.ndarray, np.ndarray]:
-    """(vocals mask, accompaniment mask) of a (bins, frames) mixture magnitude, by REPET-SIM."""
+def repet_sim_masks(magnitude: np.ndarray, config: Config, margins: tuple[float, float] = REPET_MARGINS
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """(vocals mask, accompaniment mask) of a (bins, frames) mixture magnitude, by REPET-SIM with
+    `margins` (accompaniment, vocals); margins of 1 and 1 give masks that add up to one."""
     import librosa
 
     frames = magnitude.shape[1]
@@ -44,8 +48,9 @@ def repet_sim_masks(magnitude: np.ndarray, config: Config) -> tuple[np.ndarray, 
         raise SvsError(f"a clip of {frames} frames is too short for REPET-SIM")
     repeating = np.minimum(magnitude, librosa.decompose.nn_filter(magnitude, aggregate=np.median,
                                                                   metric="cosine", width=width))
-    vocals = librosa.util.softmask(magnitude - repeating, 10 * repeating, power=2)
-    accompaniment = librosa.util.softmask(repeating, 2 * (magnitude - repeating), power=2)
+    accompaniment_margin, vocals_margin = margins
+    vocals = librosa.util.softmask(magnitude - repeating, vocals_margin * repeating, power=2)
+    accompaniment = librosa.util.softmask(repeating, accompaniment_margin * (magnitude - repeating), power=2)
     return vocals, accompaniment
 
 
@@ -56,7 +61,8 @@ def ratio_masks(accompaniment: np.ndarray, vocals: np.ndarray) -> tuple[np.ndarr
     return mask, 1 - mask
 
 
-def separate_clip(path: Path, method: str, mixing: str, config: Config) -> dict[str, np.ndarray]:
+def separate_clip(path: Path, method: str, mixing: str, config: Config,
+                  margins: tuple[float, float] = REPET_MARGINS) -> dict[str, np.ndarray]:
     """The clip's {"vocals", "accompaniment"} by `method`, each (samples,) at the model's rate."""
     import librosa
 
@@ -69,7 +75,7 @@ def separate_clip(path: Path, method: str, mixing: str, config: Config) -> dict[
 
     spectrum = stft(mixture)
     if method == "repet-sim":
-        masks = repet_sim_masks(np.abs(spectrum), config)
+        masks = repet_sim_masks(np.abs(spectrum), config, margins)
     else:
         masks = ratio_masks(stft(accompaniment), stft(vocals))
     return {source: librosa.istft(mask * spectrum, hop_length=config.hop_length, length=len(mixture))
@@ -85,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", type=Path, required=True, help="clip list (its split.json gives the mixing)")
     parser.add_argument("--output-dir", type=Path, required=True)
     parser.add_argument("--mixing", choices=MIXING_RULES, help="default: the split's (split.json beside the list)")
+    parser.add_argument("--margins", type=float, nargs=2, default=REPET_MARGINS, metavar=("ACCOMPANIMENT", "VOCALS"),
+                        help="REPET-SIM's soft-mask margins (default: librosa's example's, 2 10; 1 1: masks that "
+                             "add up to one)")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     try:
@@ -95,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         config = Config()
         files = read_list(args.list)
         for path in progressbar.progressbar(files, prefix=f"{args.method} ") if not args.quiet else files:
-            stems = separate_clip(path, args.method, mixing, config)
+            stems = separate_clip(path, args.method, mixing, config, tuple(args.margins))
             for source, label in (("vocals", "src2"), ("accompaniment", "src1")):
                 with replaced_when_written(args.output_dir / f"{path.stem}_{label}.wav") as tmp:
                     sf.write(tmp, stems[source], config.sample_rate, subtype="FLOAT")

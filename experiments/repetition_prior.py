@@ -8,8 +8,10 @@ The vocals mask is (1 - W) times the network's (the mean of its pitch views, bef
 post-filter) plus W times the vocals mask of REPET-SIM on the same clip
 (`reference_separations.repet_sim_masks`: what repeats in the song is accompaniment, a cue the
 network, which hears a song once from the start, cannot use); `--mask-power` then post-filters
-the mixed mask. REPET-SIM alone scores 2.69 / 5.27 dB vocals on the abjones / amy dev clips, with
-a higher GSIR than the networks from abjones ("Reference points" in the experiment log).
+the mixed mask. `--repet-weight W M` sets REPET-SIM's vocals margin to M (default 10, librosa's
+example's; with 1 the vocals mask is the one of margins 1 1, whose two masks add up to one).
+REPET-SIM alone scores 2.69 / 5.27 dB vocals on the abjones / amy dev clips, with a higher GSIR
+than the networks from abjones ("Reference points" in the experiment log).
 `--repet-weight 0` is evaluate.py's own mask. Whole clips at the model's rate, mono only
 (MIR-1K's dev clips); main.py has no such option.
 """
@@ -22,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from reference_separations import repet_sim_masks  # noqa: E402
+from reference_separations import REPET_MARGINS, repet_sim_masks  # noqa: E402
 from whole_clips import WholeClips, evaluate_with_views  # noqa: E402  (it puts the repository on the path)
 import separator  # noqa: E402
 from utils import SvsError  # noqa: E402
@@ -31,16 +33,18 @@ from utils import SvsError  # noqa: E402
 class RepetitionPrior(WholeClips):
     """A separator whose vocals mask is mixed with REPET-SIM's (whole clips, mono)."""
 
-    def __init__(self, inner, weights, mask_power: float):
+    def __init__(self, inner, values, mask_power: float):
         super().__init__(inner, mask_power)
-        if len(weights) != 1 or not 0 <= float(weights[0]) <= 1:
-            raise SvsError(f"--repet-weight takes one weight from 0 to 1 (got {' '.join(map(str, weights))})")
-        self.weight = np.float32(weights[0])
+        if len(values) not in (1, 2) or not 0 <= float(values[0]) <= 1 or min(map(float, values[1:]), default=1) <= 0:
+            raise SvsError("--repet-weight takes one weight from 0 to 1 and, optionally, a vocals margin above 0 "
+                           f"(got {' '.join(map(str, values))})")
+        self.weight = np.float32(values[0])
+        self.margins = (REPET_MARGINS[0], float(values[1]) if len(values) == 2 else REPET_MARGINS[1])
 
     def vocals_mask(self, magnitude: np.ndarray) -> np.ndarray:
         mask, _ = self.inner.vocals_mask(magnitude)  # (frames, bins), the pitch views' mean
         if self.weight:
-            repet, _ = repet_sim_masks(np.ascontiguousarray(magnitude.T), self.config)
+            repet, _ = repet_sim_masks(np.ascontiguousarray(magnitude.T), self.config, self.margins)
             mask = (1 - self.weight) * mask + self.weight * repet.T
         return separator.post_filter(np.asarray(mask, np.float32), self.mask_power)
 

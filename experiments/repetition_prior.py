@@ -35,11 +35,15 @@ class RepetitionPrior(WholeClips):
 
     def __init__(self, inner, values, mask_power: float):
         super().__init__(inner, mask_power)
-        if len(values) not in (1, 2) or not 0 <= float(values[0]) <= 1 or min(map(float, values[1:]), default=1) <= 0:
+        try:
+            weight, *margin = map(float, values)
+        except ValueError:
+            weight, margin = float("nan"), []
+        if not 0 <= weight <= 1 or len(margin) > 1 or min(margin, default=1) <= 0:
             raise SvsError("--repet-weight takes one weight from 0 to 1 and, optionally, a vocals margin above 0 "
                            f"(got {' '.join(map(str, values))})")
-        self.weight = np.float32(values[0])
-        self.margins = (REPET_MARGINS[0], float(values[1]) if len(values) == 2 else REPET_MARGINS[1])
+        self.weight = np.float32(weight)
+        self.margins = (REPET_MARGINS[0], margin[0] if margin else REPET_MARGINS[1])
 
     def vocals_mask(self, magnitude: np.ndarray) -> np.ndarray:
         mask, _ = self.inner.vocals_mask(magnitude)  # (frames, bins), the pitch views' mean

@@ -513,6 +513,6 @@ def test_repetition_prior_mixes_the_networks_mask_with_repet_sims_before_the_pos
     assert not np.allclose(balanced[0], repet.T, atol=0.05)
     mixed = module.RepetitionPrior(Given(), ("0.5", "1"), mask_power=1.0).vocals_mask(magnitude)
     np.testing.assert_allclose(mixed, 0.5 * network + 0.5 * balanced[0].T, atol=1e-6)
-    for values in (("1.5",), ("0.2", "0"), ("0.2", "1", "3"), ()):
+    for values in (("1.5",), ("0.2", "0"), ("0.2", "1", "3"), (), ("half",)):
         with pytest.raises(SvsError, match="one weight from 0 to 1"):
             module.RepetitionPrior(Given(), values, mask_power=1.0)

@@ -1,4 +1,4 @@
-r"""Two reference points for the dev scores: a separator that learns nothing, and the best any soft mask can do.
+r"""Two reference points for the dev scores: a separator that learns nothing, and the ideal ratio mask.
 
     python experiments/reference_separations.py --method repet-sim --list data/dev-amy/valid.txt \
         --output-dir separated/repet-sim-abjones
@@ -15,8 +15,8 @@ the dev and huang2014 splits) on the model's STFT (1024 / 256 at 16 kHz):
   too short for that), and soft masks with margins 2 (accompaniment) and 10 (vocals), power 2
   (`--margins 1 1`: masks that add up to one). It learns nothing, so it is one reference for
   both dev directions.
-- `ratio-mask`: the ideal ratio mask |V| / (|V| + |A|) from the true sources, the ceiling of
-  soft masking on this STFT (the issue puts it at 13.1 dB vocals on the test singers).
+- `ratio-mask`: the ideal ratio mask |V| / (|V| + |A|) from the true sources, the issue's ceiling
+  for soft masks on this STFT (it puts it at 13.1 dB vocals on the test singers).
 """
 from __future__ import annotations
 

@@ -26,14 +26,14 @@ from pathlib import Path
 
 import numpy as np
 
-from config import MIXING_RULES
-from separator import BACKENDS, add_mask_arguments
+from config import MIXING_RULES, Config
+from separator import BACKENDS, STEM_LABELS, add_mask_arguments
 from utils import (SvsError, atomic_write_text, count_at_least, finite_float, read_list, replaced_when_written,
                    write_json)
 
 SOURCES = ("vocals", "accompaniment")
-ESTIMATE_LABELS = (("src2", "src1"), ("vocals", "accompaniment"))  # main.py's --stems seed and names
 ESTIMATES_MIXING = "0db"  # the mixtures of Huang et al. 2014's test, unless --mixing says otherwise
+MIXTURE_RATE = Config().sample_rate  # of the mixtures --write-mixtures writes and --estimates scores: MIR-1K's
 
 
 def bss_eval(accompaniment: np.ndarray, vocals: np.ndarray, accompaniment_hat: np.ndarray,
@@ -135,13 +135,6 @@ class ScoreLog:
         self._file.close()
 
 
-def mixture_sample_rate() -> int:
-    """The rate of the mixtures --write-mixtures writes and --estimates scores at: MIR-1K's own."""
-    from config import Config
-
-    return Config().sample_rate
-
-
 def write_mixtures(files: list[Path], folder: Path, mixing: str = ESTIMATES_MIXING, gain_db: float = 0.0,
                    quiet: bool = False) -> list[Path]:
     """Each clip's mixture as `folder`/<clip>.wav (16 kHz mono, float samples, so nothing is
@@ -153,7 +146,7 @@ def write_mixtures(files: list[Path], folder: Path, mixing: str = ESTIMATES_MIXI
 
     from preprocess import load_mir1k_clip
 
-    rate, gain = mixture_sample_rate(), np.float32(10 ** (gain_db / 20))
+    rate, gain = MIXTURE_RATE, np.float32(10 ** (gain_db / 20))
     written = []
     for path in progressbar.progressbar(files, prefix="writing ") if not quiet else files:
         mixture, _, _ = load_mir1k_clip(path, mixing=mixing, sample_rate=rate)
@@ -173,14 +166,15 @@ def read_estimates(folder: Path, clip: Path, length: int) -> tuple[dict[str, np.
     from separator import AUDIO_EXTENSIONS
 
     stems, changed = {}, 0
-    for source, labels in zip(SOURCES, zip(*ESTIMATE_LABELS)):
+    for source in SOURCES:
+        labels = [names[source] for names in STEM_LABELS.values()]  # as main.py's --stems names them
         found = [path for label in labels for path in sorted(folder.glob(f"{clip.stem}_{label}.*"))
                  if path.suffix.lower() in AUDIO_EXTENSIONS]
         if len(found) != 1:
             names = " or ".join(f"{clip.stem}_{label}.wav (or another audio format)" for label in labels)
             raise SvsError(f"{folder}: the {source} of {clip.name} should be one file, {names}; "
                            + (f"found {len(found)}: {', '.join(p.name for p in found)}" if found else "found none"))
-        audio, _ = load_audio(found[0], sample_rate=mixture_sample_rate())
+        audio, _ = load_audio(found[0], sample_rate=MIXTURE_RATE)
         changed = max(changed, abs(len(audio) - length))
         stems[source] = np.pad(audio[:length], (0, max(0, length - len(audio))))
     return stems, changed
@@ -228,7 +222,7 @@ def evaluate(files: list[Path], model_dir: Path | list[Path], mixing: str | None
     else:
         if not Path(estimates).is_dir():
             raise SvsError(f"--estimates {estimates}: no such folder")
-        mixing, sample_rate = mixing or ESTIMATES_MIXING, mixture_sample_rate()
+        mixing, sample_rate = mixing or ESTIMATES_MIXING, MIXTURE_RATE
         run = {"estimates": str(Path(estimates).resolve()), "mixing": mixing, "gain_db": gain_db}
 
         def stems_of(path: Path, mixture: np.ndarray) -> dict[str, np.ndarray]:
@@ -267,9 +261,8 @@ def evaluate(files: list[Path], model_dir: Path | list[Path], mixing: str | None
                 stems = stems_of(path, mixture)
                 if demo_dir is not None:
                     demo_dir.mkdir(parents=True, exist_ok=True)
-                    for name, audio in (("mono", mixture), ("src1", stems["accompaniment"]),
-                                        ("src2", stems["vocals"])):
-                        sf.write(demo_dir / f"{path.stem}_{name}.wav", audio, sample_rate)
+                    for source, audio in (("mixture", mixture), *((s, stems[s]) for s in SOURCES)):
+                        sf.write(demo_dir / f"{path.stem}_{STEM_LABELS['seed'][source]}.wav", audio, sample_rate)
                 pending.append(({"clip": path.name, "seconds": len(mixture) / sample_rate},
                                 pool.apply_async(_score_job, ((accompaniment, vocals, stems["accompaniment"],
                                                                stems["vocals"], mixture),))))

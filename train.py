@@ -24,7 +24,7 @@ from config import member_dir
 from model import (DEFAULT_RECIPE, RECIPES, Config, align_lookahead, build_model, checkpoint_dir, checkpoint_state,
                    load_checkpoint, load_config, recipe_config, save_checkpoint, save_model, separation_loss)
 from preprocess import Augmentation, BatchSampler
-from utils import SvsError, plot_training_curve, read_json, read_list
+from utils import SvsError, plot_training_curve, read_list, split_mixing
 
 LOG_FILE = "train_log.csv"
 DATA_DIR = Path("data/MIR1K")
@@ -331,9 +331,10 @@ def config_from_args(args: argparse.Namespace) -> Config:
         if args.iterations is not None:
             config.iterations = args.iterations
         return config
-    split_file = args.train_list.parent / "split.json"
-    if "mixing" not in overrides and "mixing" not in RECIPES[args.recipe] and split_file.is_file():
-        overrides["mixing"] = read_json(split_file)["mixing"]
+    if "mixing" not in overrides and "mixing" not in RECIPES[args.recipe]:
+        mixing = split_mixing(args.train_list)
+        if mixing is not None:
+            overrides["mixing"] = mixing
     return recipe_config(args.recipe, **overrides)
 
 

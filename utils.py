@@ -91,6 +91,13 @@ def read_list(path: str | os.PathLike) -> list[Path]:
     return [(base / line.strip()).resolve() for line in path.read_text().splitlines() if line.strip()]
 
 
+def split_mixing(list_path: str | os.PathLike) -> str | None:
+    """The mixing rule of the split a clip list belongs to (split.json beside it, written by
+    download.py), or None where there is none."""
+    split = Path(list_path).parent / "split.json"
+    return read_json(split)["mixing"] if split.is_file() else None
+
+
 def read_training_log(path: str | os.PathLike) -> list[dict[str, float]]:
     """Rows of the CSV log that train.py writes: step, train_loss, valid_loss (empty when not measured)."""
     if not Path(path).is_file():

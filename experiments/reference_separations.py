@@ -29,7 +29,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from config import Config, MIXING_RULES  # noqa: E402
-from utils import SvsError, read_json, read_list, replaced_when_written  # noqa: E402
+from separator import STEM_LABELS  # noqa: E402
+from utils import SvsError, read_list, replaced_when_written, split_mixing  # noqa: E402
 
 METHODS = ("repet-sim", "ratio-mask")
 REPET_MARGINS = (2.0, 10.0)  # librosa's example: accompaniment, vocals
@@ -97,17 +98,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     try:
-        split = args.list.parent / "split.json"
-        mixing = args.mixing or (read_json(split)["mixing"] if split.is_file() else None)
+        mixing = args.mixing or split_mixing(args.list)
         if mixing is None:
-            raise SvsError(f"no {split} to take the mixing rule from: give --mixing")
+            raise SvsError(f"no split.json beside {args.list} to take the mixing rule from: give --mixing")
         config = Config()
         files = read_list(args.list)
         for path in progressbar.progressbar(files, prefix=f"{args.method} ") if not args.quiet else files:
             stems = separate_clip(path, args.method, mixing, config, tuple(args.margins))
-            for source, label in (("vocals", "src2"), ("accompaniment", "src1")):
-                with replaced_when_written(args.output_dir / f"{path.stem}_{label}.wav") as tmp:
-                    sf.write(tmp, stems[source], config.sample_rate, subtype="FLOAT")
+            for source, audio in stems.items():  # named as main.py names them
+                with replaced_when_written(args.output_dir / f"{path.stem}_{STEM_LABELS['seed'][source]}.wav") as tmp:
+                    sf.write(tmp, audio, config.sample_rate, subtype="FLOAT")
     except SvsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

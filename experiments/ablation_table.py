@@ -25,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from evaluate import SOURCES  # noqa: E402  (vocals, accompaniment: as evaluate.py scores them)
+
 
 BASE_RECIPE = "context"  # every run but seed is `--recipe context` and flags (experiments/ablation.sh)
 ABLATION_BASE = dict(pitch_shift=4.0, members=1)  # the context recipe as the ablation ran it (ablation.sh pins it)
@@ -183,7 +185,7 @@ def shipped() -> None:
         heard = (f"views {views_text(views)}, post-filter {summary['mask_power']:g}" if views
                  else "no views or post-filter" if summary.get("mask_power", 1.0) == 1.0
                  else f"post-filter {summary['mask_power']:g}")
-        for source in ("vocals", "accompaniment"):
+        for source in SOURCES:
             scores = summary["scores"][source]
             rows.append(((not current, -pitch, -members, not views, -gain, source != "vocals"),
                          f"| {'shipped' if current else 'earlier'}, {models}, +-{pitch:g}, {heard} | {clips} | {source} "
@@ -262,7 +264,6 @@ def per_clip_choice() -> None:
               f"| {oracle:.2f} ({oracle - fixed[best]:+.2f}) |")
 
 
-SOURCES = ("vocals", "accompaniment")  # as evaluate.py scores them
 METRICS = ("GNSDR", "GSIR", "GSAR")
 
 
@@ -299,7 +300,7 @@ def inference_views() -> None:
                      key=lambda key: (key != alone, key[1], bool(key[0]), len(key[0]), max(key[0], default=0)))
 
     def cell(summary: dict) -> str:
-        return " / ".join(f"{summary['scores'][source]['GNSDR']:.2f}" for source in ("vocals", "accompaniment"))
+        return " / ".join(f"{summary['scores'][source]['GNSDR']:.2f}" for source in SOURCES)
 
     def label(model: str, summary: dict) -> str:
         trained, scored = ("abjones", "amy") if reversed_direction(summary) else ("amy", "abjones")

@@ -29,6 +29,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from config import Config, MIXING_RULES  # noqa: E402
+from evaluate import SOURCES  # noqa: E402
 from separator import STEM_LABELS  # noqa: E402
 from utils import SvsError, read_list, replaced_when_written, split_mixing  # noqa: E402
 
@@ -80,7 +81,7 @@ def separate_clip(path: Path, method: str, mixing: str, config: Config,
     else:
         masks = ratio_masks(stft(accompaniment), stft(vocals))
     return {source: librosa.istft(mask * spectrum, hop_length=config.hop_length, length=len(mixture))
-            for source, mask in zip(("vocals", "accompaniment"), masks)}
+            for source, mask in zip(SOURCES, masks)}
 
 
 def main(argv: list[str] | None = None) -> int:

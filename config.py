@@ -67,6 +67,7 @@ class Config:
     input_gain_db: float = 0.0       # inference: the network hears the mixture scaled by this (masks apply unscaled)
     view_shift: float = 0.0          # inference: also hears the mixture moved by -+this many semitones, masks averaged
     mask_power: float = 1.0          # inference: Wiener-style post-filter exponent of the vocals mask (1: off)
+    repet_weight: float = 0.0        # inference: the vocals are cut with this much of REPET-SIM's mask mixed in (0: off)
     validate_every: int = 200
     checkpoint_every: int = 1000
     seed: int = 0
@@ -110,6 +111,8 @@ class Config:
                            f"lr_schedule, got {self.warmup} with {self.lr_schedule}")
         if not self.mask_power > 0:
             raise SvsError(f"mask_power is a post-filter exponent above 0 (1: off), got {self.mask_power}")
+        if not 0 <= self.repet_weight <= 1:
+            raise SvsError(f"repet_weight is a weight in [0, 1] (0: off), got {self.repet_weight}")
         for name in ("remix_probability", "reverse_probability"):
             if not 0 <= getattr(self, name) <= 1:
                 raise SvsError(f"{name} is a probability in [0, 1], got {getattr(self, name)}")

@@ -187,14 +187,16 @@ def score_settings(separator, model_dirs: list[Path], mixing: str, gain_db: floa
     return {"models": [model_fingerprint(d) for model_dir in model_dirs for d in member_dirs(model_dir)],
             "separator": type(separator).__name__, "variant": variant or {}, "mixing": mixing,
             "gain_db": gain_db, "input_gain_db": separator.input_gain_db, "mask_power": separator.mask_power,
-            "pitch_views": [s for s in getattr(separator, "semitones", []) if s]}
+            "pitch_views": [s for s in getattr(separator, "semitones", []) if s],
+            "repet_weight": float(getattr(separator, "weight", 0.0))}
 
 
 def evaluate(files: list[Path], model_dir: Path | list[Path], mixing: str | None = None, jobs: int = 2,
              demo_dir: Path | None = None, quiet: bool = False, gain_db: float = 0.0,
              mask_power: float | None = None, backend: str = "auto", input_gain_db: float | None = None,
              pitch_views: tuple[float, ...] | None = None, log_path: Path | None = None, resume: bool = False,
-             variant: dict | None = None, estimates: Path | None = None) -> tuple[list[dict], dict]:
+             variant: dict | None = None, estimates: Path | None = None, repet_weight: float | None = None
+             ) -> tuple[list[dict], dict]:
     """Separate every clip and score it; returns per-clip rows and the global scores. With
     `estimates`, a folder of another separator's outputs for the clips (read_estimates), those
     are scored instead of the model's, and the model options are not used.
@@ -212,8 +214,8 @@ def evaluate(files: list[Path], model_dir: Path | list[Path], mixing: str | None
     lengths_changed = []
     if estimates is None:
         model_dirs = [model_dir] if isinstance(model_dir, (str, os.PathLike)) else list(model_dir)
-        separator = load_separator(model_dirs, pitch_views, mask_power=mask_power, backend=backend,
-                                   input_gain_db=input_gain_db)
+        separator = load_separator(model_dirs, pitch_views, mask_power=mask_power, repet_weight=repet_weight,
+                                   backend=backend, input_gain_db=input_gain_db)
         mixing, sample_rate = mixing or separator.config.mixing, separator.config.sample_rate
         run = score_settings(separator, model_dirs, mixing, gain_db, variant)
 
@@ -285,7 +287,8 @@ def evaluate(files: list[Path], model_dir: Path | list[Path], mixing: str | None
         print(f"note: the estimates of {len(lengths_changed)} clips differed in length from the clips (by up to "
               f"{max(lengths_changed)} samples) and were cut or zero-padded to them", file=sys.stderr)
     if estimates is None:
-        summary = {**{key: run[key] for key in ("mixing", "gain_db", "input_gain_db", "mask_power", "pitch_views")},
+        summary = {**{key: run[key] for key in ("mixing", "gain_db", "input_gain_db", "mask_power", "pitch_views",
+                                                "repet_weight")},
                    "backend": separator.backend, "config": separator.config.to_json()}
     else:
         summary = {**run, "estimates": str(estimates)}  # as given; the log keeps the resolved folder
@@ -328,6 +331,7 @@ def _refuse_model_options(parser: argparse.ArgumentParser, args: argparse.Namesp
     """--estimates and --write-mixtures run no model: a model option given with them is an error, not ignored."""
     given = [option for option, value in (("--model-dir", args.model_dir), ("--mask-power", args.mask_power),
                                           ("--pitch-views", args.pitch_views), ("--input-gain-db", args.input_gain_db),
+                                          ("--repet-weight", args.repet_weight),
                                           ("--demo", args.demo)) if value is not None]
     if args.estimates and args.write_mixtures:
         given.append("--write-mixtures")
@@ -401,7 +405,8 @@ def main(argv: list[str] | None = None, variant: dict | None = None) -> int:
         started = time.time()
         rows, summary = evaluate(files, args.model_dir, args.mixing, args.jobs, args.demo, args.quiet,
                                  args.gain_db, args.mask_power, args.backend, args.input_gain_db,
-                                 args.pitch_views, log_path, args.resume, variant, args.estimates)
+                                 args.pitch_views, log_path, args.resume, variant, args.estimates,
+                                 args.repet_weight)
         if args.estimates is None:
             summary["model_dir"] = ([str(d) for d in args.model_dir] if len(args.model_dir) > 1
                                     else str(args.model_dir[0]))

@@ -80,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         # cores that parallel files leave free (a single file, say) go to the model's matrix products
         threads = max(1, (os.cpu_count() or 1) // max(1, min(args.jobs, len(plan))))
         separator = load_separator(args.model or [Path("model")], args.pitch_views, mask_power=args.mask_power,
-                                   backend=args.backend, threads=threads, input_gain_db=args.input_gain_db)
+                                   repet_weight=args.repet_weight, backend=args.backend, threads=threads,
+                                   input_gain_db=args.input_gain_db)
         failures = separate_files(separator, plan, args.format, args.sample_rate, args.mono,
                                   args.skip_existing, args.quiet, args.jobs)
     except SvsError as error:

@@ -27,7 +27,15 @@ BACKENDS = ("auto", "onnx", "tensorflow")
 
 
 class _MaskSeparator:
-    """What the stream and the file layer use: `config`, `chunk_frames`, `vocals_mask`; and the array API."""
+    """What the stream and the file layer use: `config`, `chunk_frames`, `stem_masks`; and the array API."""
+
+    stem_mask_count = 1  # masks stem_masks gives: 1, the vocals mask for both stems; 2, one per stem
+
+    def stem_masks(self, magnitude: np.ndarray, states: list | None = None) -> tuple[np.ndarray, list]:
+        """As `vocals_mask`, with the masks the stems are cut with, (stem_mask_count, frames, bins): the
+        first cuts the vocals, and the accompaniment is the input less what the last one cuts."""
+        mask, states = self.vocals_mask(magnitude, states)
+        return mask[None], states
 
     def separate(self, waveform: np.ndarray, sample_rate: int) -> dict[str, np.ndarray]:
         """(samples,) or (channels, samples) at any rate -> {"vocals", "accompaniment"}, each the
@@ -251,14 +259,21 @@ def add_mask_arguments(parser) -> None:
                              "these semitones and average the vocals masks, one model's time per view "
                              "(default: the model's view_shift, -2 and +2 for the shipped model; "
                              "--pitch-views alone: none)")
+    parser.add_argument("--repet-weight", type=finite_float, metavar="W",
+                        help="repetition prior: cut the vocals with W of REPET-SIM's mask mixed into the "
+                             "network's (what repeats in a song is accompaniment), and the accompaniment with "
+                             "the network's own, so the stems no longer add up to the input exactly; 0 is off "
+                             "(default: the model's repet_weight)")
 
 
-def load_separator(model_dirs, pitch_views=None, mask_power: float | None = None, **options) -> _MaskSeparator:
+def load_separator(model_dirs, pitch_views=None, mask_power: float | None = None, repet_weight: float | None = None,
+                   **options) -> _MaskSeparator:
     """What main.py and evaluate.py separate with: a Separator for one model folder, an Ensemble
     for several (a path or a list of paths; a folder trained with `members` N counts as its N
-    models), wrapped in PitchViews when there are views.
-    `pitch_views` (semitones; empty or zeros: none) and `mask_power` default to the (first)
-    model's `view_shift` (views at -+ that) and `mask_power`."""
+    models), wrapped in PitchViews when there are views and in a repetition.RepetitionPrior
+    when `repet_weight` is above 0. `pitch_views` (semitones; empty or zeros: none), `mask_power`
+    and `repet_weight` default to the (first) model's `view_shift` (views at -+ that),
+    `mask_power` and `repet_weight`."""
     from config import load_config, member_dirs
 
     dirs = [model_dirs] if isinstance(model_dirs, (str, os.PathLike)) else list(model_dirs)
@@ -271,12 +286,22 @@ def load_separator(model_dirs, pitch_views=None, mask_power: float | None = None
     pitch_views = tuple(float(s) for s in pitch_views if s)
     mask_power = config.mask_power if mask_power is None else mask_power
     _check_mask_power(mask_power)
-    inner_power = 1.0 if pitch_views else mask_power  # post-filtered once, after the views' mean
+    repet_weight = config.repet_weight if repet_weight is None else repet_weight
+    if not 0 <= repet_weight <= 1:
+        raise SvsError(f"the repetition prior's weight is from 0 (off) to 1, got {repet_weight}")
+    # post-filtered once, after the views' mean and the prior's mixing
+    outer_power = 1.0 if repet_weight else mask_power
+    inner_power = 1.0 if pitch_views else outer_power
     if len(dirs) == 1:
-        inner = Separator(dirs[0], mask_power=inner_power, **options)
+        separator = Separator(dirs[0], mask_power=inner_power, **options)
     else:
-        inner = Ensemble(dirs, mask_power=inner_power, **options)
-    return PitchViews(inner, pitch_views, mask_power) if pitch_views else inner
+        separator = Ensemble(dirs, mask_power=inner_power, **options)
+    if pitch_views:
+        separator = PitchViews(separator, pitch_views, outer_power)
+    if repet_weight:
+        from repetition import RepetitionPrior
+        separator = RepetitionPrior(separator, repet_weight, mask_power)
+    return separator
 
 
 def _onnx_session(model_dir: str | os.PathLike, required: bool, threads: int = 1):
@@ -384,7 +409,9 @@ class SeparationStream:
     (hop of about the same 16 ms, n_fft = 4 hops), masked with the model's vocals mask mapped
     onto that grid by linear interpolation in seconds and hertz. Above 8 kHz, where the model
     sees nothing, a frame's mask is the mean of its 4-8 kHz band. The accompaniment is the
-    input minus the vocals, so the stems always add back to the input.
+    input minus the vocals, so the stems add back to the input, unless the separator cuts the
+    two stems with two masks (`stem_mask_count` 2: the accompaniment is then the input minus
+    what the second mask cuts).
     """
 
     def __init__(self, separator: Separator, sample_rate: int, channels: int):
@@ -421,13 +448,14 @@ class SeparationStream:
         self.mono16, self.mono16_start, self.mono16_total = np.zeros(0, np.float32), 0, 0
         self.pending = np.zeros((0, config.num_bins), np.complex64)  # 16 kHz STFT frames not yet masked
         self.stft16 = 0  # 16 kHz frames whose STFT is done (in `pending` or masked)
-        self.masks, self.masks_start, self.frames16 = np.zeros((0, config.num_bins), np.float32), 0, 0
+        count = separator.stem_mask_count  # masks per frame: the vocals'; the accompaniment's complement
+        self.masks, self.masks_start, self.frames16 = np.zeros((count, 0, config.num_bins), np.float32), 0, 0
         # a model with lookahead d outputs frame t's mask at step t + d: the first d outputs belong
         # to no frame, and d frames of silence after the end bring out the last masks
         self.lookahead = self.unpaired = config.lookahead
         self.fed = np.zeros((0, config.num_bins), np.complex64)  # frames given to the GRU, mask still to come
-        # overlap-add of the windowed vocals frames, one row per channel
-        self.ola, self.ola_start = np.zeros((channels, 0), np.float32), 0
+        # overlap-add of the windowed vocals frames cut by each mask, one row per channel
+        self.ola, self.ola_start = np.zeros((count, channels, 0), np.float32), 0
         self.states = None
         self.frames = 0   # input-rate frames done
         self.emitted = 0  # samples returned so far
@@ -489,15 +517,16 @@ class SeparationStream:
             magnitude = np.abs(spectrum)
             if final and self.lookahead:
                 magnitude = np.concatenate([magnitude, np.zeros((self.lookahead, magnitude.shape[1]), np.float32)])
-            mask, self.states = self.separator.vocals_mask(magnitude, self.states)
-            skip = min(self.unpaired, len(mask))
-            mask, self.unpaired = mask[skip:], self.unpaired - skip
+            mask, self.states = self.separator.stem_masks(magnitude, self.states)  # (masks, steps, bins)
+            skip = min(self.unpaired, mask.shape[1])
+            mask, self.unpaired = mask[:, skip:], self.unpaired - skip
+            count = mask.shape[1]
             spectrum = np.concatenate([self.fed, spectrum]) if self.lookahead else spectrum
-            spectrum, self.fed = spectrum[:len(mask)], spectrum[len(mask):]  # the frames these masks are of
+            spectrum, self.fed = spectrum[:count], spectrum[count:]  # the frames these masks are of
             if self.same_grid and self.frames == self.frames16:
-                reuse = (spectrum * mask)[None]  # (1, frames, bins), the frames step 2 does next
-            self.masks = np.concatenate([self.masks, mask])
-            self.frames16 += len(mask)
+                reuse = (spectrum * mask)[:, None]  # (masks, 1, frames, bins), the frames step 2 does next
+            self.masks = np.concatenate([self.masks, mask], axis=1)
+            self.frames16 += count
 
         # 2. input-rate frames whose samples and (interpolated) masks are both available
         last = self._complete_frames(self.native_total, self.hop, self.n_fft, final)
@@ -508,19 +537,24 @@ class SeparationStream:
         if last > self.frames:
             a = self.frames * self.hop - self.n_fft // 2
             b = (last - 1) * self.hop + self.n_fft // 2
-            if reuse is not None and reuse.shape[1] == last - self.frames:  # the same frames, already masked
+            if reuse is not None and reuse.shape[2] == last - self.frames:  # the same frames, already masked
                 spectrum = reuse
             else:
                 segment = _take(self.native, self.native_start, a, b)
                 spectrum = _frames_stft(segment, self.window, self.hop)  # (channels, frames, bins)
-                spectrum *= self._mask_at(np.minimum(positions, self.frames16 - 1))  # (frames, bins)
-            frames = scipy.fft.irfft(spectrum, n=self.n_fft, axis=-1, workers=-1)  # (channels, frames, n_fft)
+                mask = self._mask_at(np.minimum(positions, self.frames16 - 1))  # (masks, frames, bins)
+                if len(mask) == 1:
+                    spectrum *= mask  # (1, channels, frames, bins) by broadcasting, in place
+                    spectrum = spectrum[None]
+                else:
+                    spectrum = spectrum * mask[:, None]
+            frames = scipy.fft.irfft(spectrum, n=self.n_fft, axis=-1, workers=-1)  # (masks, channels, frames, n_fft)
             frames *= self.window
             self._accumulate(_overlap_add(frames, self.hop), a)
             self.frames = last
             keep = min(int(np.floor(positions[-1])), self.frames16 - 1)
             if keep > self.masks_start:
-                self.masks = self.masks[keep - self.masks_start:]
+                self.masks = self.masks[:, keep - self.masks_start:]
                 self.masks_start = keep
 
         # 3. samples no later frame touches are final
@@ -528,36 +562,37 @@ class SeparationStream:
         return self._emit(done)
 
     def _mask_at(self, positions: np.ndarray) -> np.ndarray:
-        """Vocals mask at fractional 16 kHz frame `positions`, on this stream's frequency grid."""
+        """The masks at fractional 16 kHz frame `positions`, on this stream's frequency grid:
+        (masks, frames, bins)."""
         local = positions - self.masks_start
         low = np.floor(local).astype(int)
-        high = np.minimum(low + 1, len(self.masks) - 1)
+        high = np.minimum(low + 1, self.masks.shape[1] - 1)
         weight = (local - low).astype(np.float32)[:, None]
-        in_time = (1 - weight) * self.masks[low] + weight * self.masks[high]  # (frames, bins16)
-        result = np.empty((len(positions), len(self.below)), np.float32)
-        result[:, self.below] = ((1 - self.freq_weight) * in_time[:, self.freq_low]
-                                 + self.freq_weight * in_time[:, self.freq_high])
-        result[:, ~self.below] = in_time[:, self.top_band].mean(axis=1, keepdims=True)
+        in_time = (1 - weight) * self.masks[:, low] + weight * self.masks[:, high]  # (masks, frames, bins16)
+        result = np.empty((len(self.masks), len(positions), len(self.below)), np.float32)
+        result[..., self.below] = ((1 - self.freq_weight) * in_time[..., self.freq_low]
+                                   + self.freq_weight * in_time[..., self.freq_high])
+        result[..., ~self.below] = in_time[..., self.top_band].mean(axis=-1, keepdims=True)
         return result
 
     def _accumulate(self, signal: np.ndarray, start: int) -> None:
         end = start + signal.shape[-1]
         if end > self.ola_start + self.ola.shape[-1]:
             grow = end - (self.ola_start + self.ola.shape[-1])
-            self.ola = np.concatenate([self.ola, np.zeros((self.ola.shape[0], grow), np.float32)], axis=1)
+            self.ola = np.concatenate([self.ola, np.zeros(self.ola.shape[:-1] + (grow,), np.float32)], axis=-1)
         lo = max(start, self.ola_start)
-        self.ola[:, lo - self.ola_start:end - self.ola_start] += signal[:, lo - start:]
+        self.ola[..., lo - self.ola_start:end - self.ola_start] += signal[..., lo - start:]
 
     def _emit(self, done: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         a, b = self.emitted, done
         if b <= a:
             empty = np.zeros((self.channels, 0), np.float32)
             return empty, empty, empty
-        summed = _take(self.ola, self.ola_start, a, b)
+        summed = _take(self.ola, self.ola_start, a, b)  # (masks, channels, samples)
         norm = _window_sum(self.window, self.hop, self.frames, a, b)
-        vocals = np.divide(summed, norm, out=summed, where=norm > np.finfo(np.float32).tiny)
+        cut = np.divide(summed, norm, out=summed, where=norm > np.finfo(np.float32).tiny)
         mixture = _take(self.native, self.native_start, a, b)
-        accompaniment = mixture - vocals
+        vocals, accompaniment = cut[0], mixture - cut[-1]
         self.emitted = b
         # drop what no later step needs
         keep = min(b, self.frames * self.hop - self.n_fft // 2)
@@ -565,7 +600,7 @@ class SeparationStream:
             self.native = self.native[:, keep - self.native_start:]
             self.native_start = keep
         if b > self.ola_start:
-            self.ola = self.ola[:, b - self.ola_start:]
+            self.ola = self.ola[..., b - self.ola_start:]
             self.ola_start = b
         return vocals, accompaniment, mixture
 

@@ -33,7 +33,7 @@ ABLATION_BASE = dict(pitch_shift=4.0, members=1)  # the context recipe as the ab
 # not a recipe change: the run's length is its own column, the rest only schedule logging and saving
 # (the inference settings are shown with what else happened at inference, from the scores' summary)
 UNCOMPARED = ("iterations", "recipe", "validate_every", "checkpoint_every", "input_gain_db", "view_shift",
-              "mask_power")
+              "mask_power", "repet_weight")
 
 
 def pin_flags() -> str:
@@ -104,6 +104,8 @@ def main() -> None:
             changes += f", mask_power={summary['mask_power']} (at inference)"
         if summary.get("pitch_views"):
             changes += f", pitch views {views_text(summary['pitch_views'])} (at inference)"
+        if summary.get("repet_weight"):
+            changes += f", repetition prior {summary['repet_weight']:g} (at inference)"
         heard_db = summary.get("gain_db", 0.0) + summary.get("input_gain_db", 0.0)  # both scale what it hears
         if heard_db:
             changes += f", input {heard_db:+g} dB (at inference)"

@@ -10,10 +10,11 @@ For every clip of the list, a method writes `<clip>_src2.wav` (vocals) and `<cli
 the dev and huang2014 splits) on the model's STFT (1024 / 256 at 16 kHz):
 
 - `repet-sim`: REPET-SIM (Rafii and Pardo, 2012) as librosa's vocal-separation example builds
-  it, with the example's settings: each frame's accompaniment magnitude is the median of its
-  nearest frames by cosine similarity, leaving out those less than 2 s away (less where a clip is
-  too short for that), and soft masks with margins 2 (accompaniment) and 10 (vocals), power 2
-  (`--margins 1 1`: masks that add up to one). It learns nothing, so it is one reference for
+  it (`repetition.repet_sim_masks`: the same masks, computed faster), with the example's
+  settings: each frame's accompaniment magnitude is the median of its nearest frames by cosine
+  similarity, leaving out those less than 2 s away (less where a clip is too short for that),
+  and soft masks with margins 2 (accompaniment) and 10 (vocals), power 2 (`--margins 1 1`: masks
+  that add up to one). It learns nothing, so it is one reference for
   both dev directions.
 - `ratio-mask`: the ideal ratio mask |V| / (|V| + |A|) from the true sources, the issue's ceiling
   for soft masks on this STFT (it puts it at 13.1 dB vocals on the test singers).
@@ -30,30 +31,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from config import Config, MIXING_RULES  # noqa: E402
 from evaluate import SOURCES  # noqa: E402
+from repetition import REPET_MARGINS, repet_sim_masks  # noqa: E402
 from separator import STEM_LABELS  # noqa: E402
 from utils import SvsError, read_list, replaced_when_written, split_mixing  # noqa: E402
 
 METHODS = ("repet-sim", "ratio-mask")
-REPET_MARGINS = (2.0, 10.0)  # librosa's example: accompaniment, vocals
-
-
-def repet_sim_masks(magnitude: np.ndarray, config: Config, margins: tuple[float, float] = REPET_MARGINS
-                    ) -> tuple[np.ndarray, np.ndarray]:
-    """(vocals mask, accompaniment mask) of a (bins, frames) mixture magnitude, by REPET-SIM with
-    `margins` (accompaniment, vocals); margins of 1 and 1 give masks that add up to one."""
-    import librosa
-
-    frames = magnitude.shape[1]
-    width = min(int(librosa.time_to_frames(2, sr=config.sample_rate, hop_length=config.hop_length)),
-                (frames - 1) // 2 - 1)  # librosa takes widths below (frames - 1) // 2
-    if width < 1:
-        raise SvsError(f"a clip of {frames} frames is too short for REPET-SIM")
-    repeating = np.minimum(magnitude, librosa.decompose.nn_filter(magnitude, aggregate=np.median,
-                                                                  metric="cosine", width=width))
-    accompaniment_margin, vocals_margin = margins
-    vocals = librosa.util.softmask(magnitude - repeating, vocals_margin * repeating, power=2)
-    accompaniment = librosa.util.softmask(repeating, accompaniment_margin * (magnitude - repeating), power=2)
-    return vocals, accompaniment
 
 
 def ratio_masks(accompaniment: np.ndarray, vocals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -77,7 +59,8 @@ def separate_clip(path: Path, method: str, mixing: str, config: Config,
 
     spectrum = stft(mixture)
     if method == "repet-sim":
-        masks = repet_sim_masks(np.abs(spectrum), config, margins)
+        frame_rate = config.sample_rate / config.hop_length
+        masks = [mask.T for mask in repet_sim_masks(np.abs(spectrum).T, frame_rate, margins)]
     else:
         masks = ratio_masks(stft(accompaniment), stft(vocals))
     return {source: librosa.istft(mask * spectrum, hop_length=config.hop_length, length=len(mixture))

@@ -6,14 +6,15 @@ r"""Does a repetition cue help the network? evaluate.py with the vocals mask mix
 
 The vocals mask is (1 - W) times the network's (the mean of its pitch views, before any
 post-filter) plus W times the vocals mask of REPET-SIM on the same clip
-(`reference_separations.repet_sim_masks`: what repeats in the song is accompaniment, a cue the
+(`repetition.repet_sim_masks`: what repeats in the song is accompaniment, a cue the
 network, which hears a song once from the start, cannot use); `--mask-power` then post-filters
 the mixed mask. `--repet-weight W M` sets REPET-SIM's vocals margin to M (default 10, librosa's
 example's; with 1 the vocals mask is the one of margins 1 1, whose two masks add up to one).
 REPET-SIM alone scores 2.69 / 5.27 dB vocals on the abjones / amy dev clips, with a higher GSIR
 than the networks from abjones ("Reference points" in the experiment log).
 `--repet-weight 0` is evaluate.py's own mask. Whole clips at the model's rate, mono only
-(MIR-1K's dev clips); main.py has no such option.
+(MIR-1K's dev clips). Both stems are cut with the mixed mask here; main.py's and evaluate.py's
+own `--repet-weight` cut only the vocals with it (repetition.RepetitionPrior).
 """
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from reference_separations import REPET_MARGINS, repet_sim_masks  # noqa: E402
 from whole_clips import WholeClips, evaluate_with_views  # noqa: E402  (it puts the repository on the path)
+from repetition import REPET_MARGINS, repet_sim_masks  # noqa: E402
 import separator  # noqa: E402
 from utils import SvsError  # noqa: E402
 
@@ -48,8 +49,8 @@ class RepetitionPrior(WholeClips):
     def vocals_mask(self, magnitude: np.ndarray) -> np.ndarray:
         mask, _ = self.inner.vocals_mask(magnitude)  # (frames, bins), the pitch views' mean
         if self.weight:
-            repet, _ = repet_sim_masks(np.ascontiguousarray(magnitude.T), self.config, self.margins)
-            mask = (1 - self.weight) * mask + self.weight * repet.T
+            repet, _ = repet_sim_masks(magnitude, self.config.sample_rate / self.config.hop_length, self.margins)
+            mask = (1 - self.weight) * mask + self.weight * repet
         return separator.post_filter(np.asarray(mask, np.float32), self.mask_power)
 
 

@@ -1,0 +1,135 @@
+"""REPET-SIM (Rafii and Pardo, 2012) and the repetition prior main.py can add to a separator.
+
+What repeats in a song (the same chords, the same beat) is accompaniment; what does not is
+likely the voice. REPET-SIM takes, for every frame, the median magnitude of the frames most like
+it (cosine similarity, none within 2 s), the repeating part, and builds soft masks from it. The
+network hears a song once from the start and cannot use that cue, so `RepetitionPrior` mixes
+REPET-SIM's vocals mask into the network's (the experiment log's "A repetition prior").
+
+`repet_sim_masks` computes what librosa's vocal-separation example computes with
+`librosa.decompose.nn_filter(S, aggregate=np.median, metric="cosine", width=...)`, including which
+neighbours librosa 0.11 keeps (below), without its per-frame Python work: about ten times faster.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from separator import _MaskSeparator, post_filter
+from utils import SvsError
+
+REPET_SECONDS = 2.0  # frames closer than this are not neighbours (librosa's example)
+REPET_MARGINS = (2.0, 10.0)  # the example's soft-mask margins: accompaniment, vocals
+CONTEXT_FRAMES = 1024  # RepetitionPrior: frames before each chunk that REPET-SIM also compares with
+_BLOCK = 256  # frames whose medians are taken at once
+
+
+def _neighbours(nearest: np.ndarray, width: int, keep: int) -> list[np.ndarray]:
+    """The frames librosa's recurrence_matrix (mode "connectivity") links each frame to, from the
+    (frames, count) indices of each one's nearest others: those at least `width` frames away, and
+    of these the `keep` earliest (librosa orders the links by their values, all equal in that mode,
+    and numpy's argsort leaves equal values in frame order)."""
+    chosen = []
+    for frame, candidates in enumerate(np.sort(nearest, axis=1)):
+        chosen.append(candidates[np.abs(candidates - frame) >= width][:keep])
+    return chosen
+
+
+def repeating_part(magnitude: np.ndarray, frame_rate: float) -> np.ndarray:
+    """(frames, bins) magnitudes -> the median of each frame's most similar frames at least
+    REPET_SECONDS away (fewer seconds where a clip is too short), at most the frame itself."""
+    from sklearn.neighbors import NearestNeighbors
+
+    frames = len(magnitude)
+    width = min(int(np.floor(REPET_SECONDS * frame_rate)), (frames - 1) // 2 - 1)  # librosa's limit on width
+    if width < 1:
+        raise SvsError(f"{frames} frames are too few for REPET-SIM")
+    keep = int(2 * np.ceil(np.sqrt(frames - 2 * width + 1)))
+    count = min(frames - 1, keep + 2 * width)
+    magnitude = np.asarray(magnitude, np.float32)
+    # the same search as librosa's: scikit-learn's, each frame's `count` nearest, itself left out
+    nearest = NearestNeighbors(n_neighbors=count, metric="cosine").fit(magnitude).kneighbors(
+        return_distance=False)
+    chosen = _neighbours(nearest, width, keep)
+    filtered = np.empty_like(magnitude)
+    for start in range(0, frames, _BLOCK):
+        rows = range(start, min(start + _BLOCK, frames))
+        block = chosen[rows.start:rows.stop]
+        if all(len(c) == keep for c in block):  # the usual case: the block's medians at once
+            # np.median's result (keep is even: the mean of the two middle values), by a full sort,
+            # which numpy vectorises and is about four times faster here than its partition
+            ordered = np.sort(magnitude[np.stack(block)].transpose(0, 2, 1), axis=-1)  # (rows, bins, keep)
+            middle = keep // 2
+            filtered[rows.start:rows.stop] = (ordered[..., middle - 1] + ordered[..., middle]) / np.float32(2)
+        else:
+            for frame, c in zip(rows, block):
+                filtered[frame] = np.median(magnitude[c], axis=0) if len(c) else magnitude[frame]
+    return np.minimum(magnitude, filtered)
+
+
+def repet_sim_masks(magnitude: np.ndarray, frame_rate: float, margins: tuple[float, float] = REPET_MARGINS
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """(vocals mask, accompaniment mask) of (frames, bins) magnitudes by REPET-SIM, soft masks of
+    power 2 with `margins` (accompaniment, vocals); margins 1 and 1 give masks that add up to one."""
+    from librosa.util import softmask
+
+    magnitude = np.asarray(magnitude, np.float32)
+    repeating = repeating_part(magnitude, frame_rate)
+    accompaniment_margin, vocals_margin = margins
+    vocals = softmask(magnitude - repeating, vocals_margin * repeating, power=2)
+    accompaniment = softmask(repeating, accompaniment_margin * (magnitude - repeating), power=2)
+    return vocals, accompaniment
+
+
+class RepetitionPrior(_MaskSeparator):
+    """A separator that cuts the vocals with (1 - weight) times `inner`'s vocals mask plus weight
+    times REPET-SIM's, post-filtered with `mask_power`, and the accompaniment with `inner`'s own
+    mask, post-filtered alike: the vocals gain the repetition cue while the karaoke track stays
+    as it was, and the two stems no longer add up to the input exactly.
+
+    `inner` gives its mask before any post-filter (load_separator builds it so). REPET-SIM
+    compares the frames of each chunk of `chunk_frames` with the chunk and the `context_frames`
+    before it, so a song costs time in proportion to its length; a clip of up to chunk_frames
+    frames (16 s at the defaults, every MIR-1K clip) is compared as a whole, as the experiment
+    log scored it.
+    A model with lookahead is refused: its steps are not the frames REPET-SIM sees."""
+
+    stem_mask_count = 2
+
+    def __init__(self, inner: _MaskSeparator, weight: float, mask_power: float = 1.0,
+                 context_frames: int = CONTEXT_FRAMES):
+        if not 0 < weight <= 1:
+            raise SvsError(f"the repetition prior's weight is above 0 and at most 1, got {weight}")
+        if inner.config.lookahead:
+            raise SvsError("the repetition prior needs a model without lookahead: its steps are not the frames "
+                           "REPET-SIM compares")
+        if not mask_power > 0:
+            raise SvsError(f"mask power must be positive, got {mask_power}")
+        self.inner, self.weight, self.mask_power = inner, np.float32(weight), mask_power
+        self.config, self.chunk_frames, self.backend = inner.config, inner.chunk_frames, inner.backend
+        self.input_gain_db, self.semitones = inner.input_gain_db, getattr(inner, "semitones", [])
+        self.context_frames = max(0, context_frames)
+        self.frame_rate = self.config.sample_rate / self.config.hop_length
+
+    def stem_masks(self, magnitude: np.ndarray, states: tuple | None = None) -> tuple[np.ndarray, tuple]:
+        """(frames, bins) 16 kHz magnitudes -> the (2, frames, bins) masks of the vocals and of the
+        accompaniment's complement, and the states: `inner`'s, and the frames REPET-SIM keeps."""
+        inner_states, context = states if states is not None else (None, magnitude[:0])
+        mask, inner_states = self.inner.vocals_mask(magnitude, inner_states)
+        repeating = np.empty_like(mask)
+        # chunk by chunk, as the stream hands them over (it may hand several at once), so that
+        # what each frame is compared with does not depend on how the input arrived
+        for start in range(0, len(magnitude), self.chunk_frames):
+            piece = magnitude[start:start + self.chunk_frames]
+            heard = np.concatenate([context, piece])
+            try:
+                repeating[start:start + len(piece)] = repet_sim_masks(heard, self.frame_rate)[0][len(context):]
+            except SvsError:  # too few frames to compare: the network's mask alone
+                repeating[start:start + len(piece)] = mask[start:start + len(piece)]
+            context = heard[max(0, len(heard) - self.context_frames):]
+        vocals = post_filter((1 - self.weight) * mask + self.weight * repeating, self.mask_power)
+        return np.stack([vocals, post_filter(mask, self.mask_power)]), (inner_states, context)
+
+    def vocals_mask(self, magnitude: np.ndarray, states: tuple | None = None) -> tuple[np.ndarray, tuple]:
+        """The vocals stem's mask (the first of stem_masks) and the states."""
+        masks, states = self.stem_masks(magnitude, states)
+        return masks[0], states

@@ -1,0 +1,164 @@
+"""REPET-SIM and the repetition prior (repetition.py) and the stream's two masks."""
+import numpy as np
+import pytest
+import soundfile as sf
+
+import main
+from conftest import SAMPLE_RATE, synthetic_sources
+from repetition import RepetitionPrior, repeating_part, repet_sim_masks
+from separator import PitchViews, Separator, load_separator, post_filter
+from utils import SvsError
+
+FRAME_RATE = SAMPLE_RATE / 256
+
+
+def looped(frames: int, bins: int = 64, seed: int = 0) -> np.ndarray:
+    """(frames, bins) magnitudes: a bar of 23 frames played over and over, with a voice on top
+    whose pitch wanders and does not repeat (voice_bins: its bin in each frame), and a few silent frames."""
+    rng = np.random.default_rng(seed)
+    bar = np.abs(rng.standard_normal((23, bins)))
+    magnitude = np.tile(bar, (frames // 23 + 1, 1))[:frames] * rng.uniform(0.8, 1.2, (frames, bins))
+    magnitude[np.arange(frames), voice_bins(frames)] += 4
+    magnitude[5:8] = 0
+    return magnitude.astype(np.float32)
+
+
+def voice_bins(frames: int) -> np.ndarray:
+    return 20 + np.cumsum(np.random.default_rng(99).integers(-1, 2, frames)) % 30
+
+
+def brute_force_repeating(magnitude: np.ndarray, width: int) -> np.ndarray:
+    """The definition, frame by frame: of each frame's `count` nearest others by cosine distance,
+    those at least `width` frames away, the `keep` earliest; their median, at most the frame."""
+    frames = len(magnitude)
+    keep = int(2 * np.ceil(np.sqrt(frames - 2 * width + 1)))
+    count = min(frames - 1, keep + 2 * width)
+    norms = np.linalg.norm(magnitude.astype(np.float64), axis=1)
+    unit = magnitude / np.where(norms == 0, 1, norms)[:, None]
+    out = np.empty_like(magnitude)
+    for i in range(frames):
+        distance = 1 - unit @ unit[i]
+        distance[i] = np.inf
+        nearest = np.argsort(distance, kind="stable")[:count]
+        chosen = sorted(j for j in nearest if abs(j - i) >= width)[:keep]
+        out[i] = np.median(magnitude[chosen], axis=0) if chosen else magnitude[i]
+    return np.minimum(magnitude, out)
+
+
+@pytest.mark.parametrize("frames", [400, 40])  # 40: too short for 2 s, and frames with fewer neighbours
+def test_repeating_part_follows_its_definition(frames):
+    magnitude = looped(frames)
+    width = min(125, (frames - 1) // 2 - 1)
+    np.testing.assert_allclose(repeating_part(magnitude, FRAME_RATE), brute_force_repeating(magnitude, width),
+                               rtol=1e-6)
+    with pytest.raises(SvsError, match="too few"):
+        repeating_part(magnitude[:4], FRAME_RATE)
+
+
+def test_repet_sim_masks_equal_librosas_vocal_separation_example():
+    librosa = pytest.importorskip("librosa")
+    spectrum = looped(400).T  # (bins, frames), as librosa takes it
+    width = int(librosa.time_to_frames(2, sr=SAMPLE_RATE, hop_length=256))
+    filtered = librosa.decompose.nn_filter(spectrum, aggregate=np.median, metric="cosine", width=width)
+    repeating = np.minimum(spectrum, filtered)
+    vocals = librosa.util.softmask(spectrum - repeating, 10 * repeating, power=2)
+    accompaniment = librosa.util.softmask(repeating, 2 * (spectrum - repeating), power=2)
+    got_vocals, got_accompaniment = repet_sim_masks(spectrum.T, FRAME_RATE)
+    np.testing.assert_allclose(got_vocals.T, vocals, atol=1e-6)
+    np.testing.assert_allclose(got_accompaniment.T, accompaniment, atol=1e-6)
+    # what repeats goes to the accompaniment, the voice on top of it to the vocals
+    voice = np.zeros(got_vocals.shape, bool)
+    voice[np.arange(400), voice_bins(400)] = True
+    voice[5:8] = False
+    assert got_vocals[voice].mean() > 5 * got_vocals[~voice].mean()
+
+
+class _Constant:
+    """A separator stand-in whose vocals mask is 0.6 everywhere; its states count frames."""
+
+    def __init__(self, lookahead: int = 0):
+        from config import Config
+
+        self.config, self.chunk_frames = Config(lookahead=lookahead), 1024
+        self.backend, self.input_gain_db, self.mask_power = "none", 0.0, 1.0
+
+    def vocals_mask(self, magnitude, states=None):
+        return np.full(magnitude.shape, 0.6, np.float32), (states or 0) + len(magnitude)
+
+
+def test_prior_mixes_repet_sim_into_the_vocals_mask_and_keeps_the_accompaniments():
+    magnitude = np.pad(looped(300), ((0, 0), (0, 513 - 64)))
+    prior = RepetitionPrior(_Constant(), 0.25, mask_power=1.5)
+    masks, (inner_states, context) = prior.stem_masks(magnitude)
+    repet, _ = repet_sim_masks(magnitude, FRAME_RATE)
+    np.testing.assert_allclose(masks[0], post_filter(0.75 * 0.6 + 0.25 * repet, 1.5), atol=1e-6)
+    np.testing.assert_allclose(masks[1], post_filter(np.full_like(repet, 0.6), 1.5), atol=1e-6)
+    assert inner_states == 300 and len(context) == 300
+    # the next chunk is compared with the frames before it too
+    later, (_, context) = prior.stem_masks(magnitude[:100], (inner_states, context))
+    both, _ = repet_sim_masks(np.concatenate([magnitude, magnitude[:100]]), FRAME_RATE)
+    np.testing.assert_allclose(later[0], post_filter(0.45 + 0.25 * both[300:], 1.5), atol=1e-6)
+    assert len(context) == 400
+    for weight in (0.0, 1.5):
+        with pytest.raises(SvsError, match="weight"):
+            RepetitionPrior(_Constant(), weight)
+    with pytest.raises(SvsError, match="lookahead"):
+        RepetitionPrior(_Constant(lookahead=2), 0.25)
+
+
+def test_stems_of_the_prior_are_cut_by_two_masks(tiny_model):
+    from preprocess import istft, stft
+
+    accompaniment, vocals = synthetic_sources(3.0, 4)
+    waveform = accompaniment + vocals
+    prior = load_separator(tiny_model, repet_weight=0.3)
+    assert isinstance(prior, RepetitionPrior) and isinstance(prior.inner, PitchViews)
+    assert prior.inner.mask_power == 1.0 and prior.mask_power == 1.5  # post-filtered once, after the mixing
+    spectrogram = stft(waveform)
+    masks, _ = prior.stem_masks(np.abs(spectrogram))
+    stems = prior.separate(waveform, SAMPLE_RATE)
+    np.testing.assert_allclose(stems["vocals"], istft(masks[0] * spectrogram, length=len(waveform)), atol=2e-5)
+    np.testing.assert_allclose(stems["accompaniment"], waveform - istft(masks[1] * spectrogram, length=len(waveform)),
+                               atol=2e-5)
+    # the accompaniment is the one the separator gives without the prior; the vocals are not
+    plain = load_separator(tiny_model).separate(waveform, SAMPLE_RATE)
+    np.testing.assert_allclose(stems["accompaniment"], plain["accompaniment"], atol=2e-5)
+    assert np.abs(stems["vocals"] - plain["vocals"]).max() > 1e-3
+    assert np.abs(stems["vocals"] + stems["accompaniment"] - waveform).max() > 1e-3  # no longer adds back
+
+
+@pytest.mark.parametrize("rate,channels", [(16000, 1), (44100, 2)])
+def test_prior_streams_in_blocks_as_one_piece(tiny_model, rate, channels):
+    from separator import SeparationStream
+
+    t = np.arange(int(2.5 * rate)) / rate
+    waveform = np.stack([np.sin(2 * np.pi * (300 + 40 * c) * t * (1 + 0.2 * t)) * 0.4 + 0.2 * np.sign(np.sin(9 * t))
+                         for c in range(channels)]).astype(np.float32)
+    prior = RepetitionPrior(Separator(tiny_model, chunk_frames=60, mask_power=1.0), 0.5, 1.5, context_frames=50)
+    whole = prior.separate(waveform, rate)
+    stream = SeparationStream(prior, rate, channels)
+    rng = np.random.default_rng(1)
+    parts, start = [], 0
+    while start < waveform.shape[1]:
+        size = int(rng.integers(1, rate // 3))
+        parts.append(stream.feed(waveform[:, start:start + size]))
+        start += size
+    parts.append(stream.finish())
+    for index, stem in ((0, "vocals"), (1, "accompaniment")):
+        got = np.concatenate([p[index] for p in parts], axis=1)
+        np.testing.assert_allclose(got, whole[stem], atol=1e-5)
+
+
+def test_main_takes_the_repet_weight(tiny_model, tmp_path, capsys):
+    sf.write(tmp_path / "song.wav", synthetic_sources(2.0, 3)[0] + synthetic_sources(2.0, 3)[1], SAMPLE_RATE)
+    for label, flags in (("off", []), ("on", ["--repet-weight", "0.4"])):
+        assert main.main([str(tmp_path / "song.wav"), "--output-dir", str(tmp_path / label), "--model",
+                          str(tiny_model), "--quiet", *flags]) == 0
+    off, on = ({stem: sf.read(tmp_path / label / f"song_{stem}.wav")[0] for stem in ("src1", "src2")}
+               for label in ("off", "on"))
+    np.testing.assert_allclose(on["src1"], off["src1"], atol=1e-5)
+    assert np.abs(on["src2"] - off["src2"]).max() > 1e-3
+    assert main.main([str(tmp_path / "song.wav"), "--output-dir", str(tmp_path / "bad"), "--model",
+                      str(tiny_model), "--repet-weight", "2"]) == 1
+    assert "weight is from 0 (off) to 1, got 2.0" in capsys.readouterr().err
+    assert not (tmp_path / "bad").exists()

@@ -20,7 +20,7 @@ from utils import SvsError
 REPET_SECONDS = 2.0  # frames closer than this are not neighbours (librosa's example)
 REPET_MARGINS = (2.0, 10.0)  # the example's soft-mask margins: accompaniment, vocals
 CONTEXT_FRAMES = 1024  # RepetitionPrior: frames before each chunk that REPET-SIM also compares with
-_BLOCK = 256  # frames whose medians are taken at once
+_BLOCK = 64  # frames whose medians are taken at once
 
 
 def _neighbours(nearest: np.ndarray, width: int, keep: int) -> list[np.ndarray]:
@@ -70,14 +70,23 @@ def repet_sim_masks(magnitude: np.ndarray, frame_rate: float, margins: tuple[flo
                     ) -> tuple[np.ndarray, np.ndarray]:
     """(vocals mask, accompaniment mask) of (frames, bins) magnitudes by REPET-SIM, soft masks of
     power 2 with `margins` (accompaniment, vocals); margins 1 and 1 give masks that add up to one."""
-    from librosa.util import softmask
-
     magnitude = np.asarray(magnitude, np.float32)
     repeating = repeating_part(magnitude, frame_rate)
     accompaniment_margin, vocals_margin = margins
-    vocals = softmask(magnitude - repeating, vocals_margin * repeating, power=2)
-    accompaniment = softmask(repeating, accompaniment_margin * (magnitude - repeating), power=2)
+    vocals = _softmask(magnitude - repeating, vocals_margin * repeating)
+    accompaniment = _softmask(repeating, accompaniment_margin * (magnitude - repeating))
     return vocals, accompaniment
+
+
+def _softmask(x: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """librosa.util.softmask(x, reference, power=2), the same arithmetic, without importing librosa
+    (its numba start-up costs seconds): (x / z)^2 / ((x / z)^2 + (reference / z)^2) with z the
+    larger of the two, 0 where both are 0."""
+    larger = np.maximum(x, reference)
+    silent = larger < np.finfo(larger.dtype).tiny
+    larger[silent] = 1
+    mask, other = (x / larger) ** 2, (reference / larger) ** 2
+    return np.divide(mask, mask + other, out=np.zeros_like(mask), where=~silent)
 
 
 class RepetitionPrior(_MaskSeparator):

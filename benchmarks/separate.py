@@ -21,6 +21,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+PRIOR_WEIGHT = 0.25  # the repetition prior's weight timed when the model's default has none
 
 
 def make_song(path: Path, seconds: float, sources: list[Path], rate: int = 44100) -> None:
@@ -68,12 +69,14 @@ def model_only(seconds: float, model_dir: Path, backend: str) -> float:
 
 def profile(song: Path, model_dir: Path, mono: bool) -> dict[str, float]:
     """Seconds per stage of one song separated in this process on one core (the decoding thread
-    is run inline): the GRU, the STFTs, the inverse FFTs, MP3 decoding, writing the stems, the rest."""
+    is run inline): the GRU, REPET-SIM (with the repetition prior), the STFTs, the inverse FFTs,
+    MP3 decoding, writing the stems, the rest."""
     import collections
 
     import scipy.fft
     import soundfile
 
+    import repetition
     import separator as module
 
     seconds: collections.Counter = collections.Counter()
@@ -97,10 +100,13 @@ def profile(song: Path, model_dir: Path, mono: bool) -> dict[str, float]:
                 return
             yield block
 
-    separator = module.load_separator(model_dir)  # what main.py uses: backend, pitch views, post-filter
+    separator = module.load_separator(model_dir)  # what main.py uses: backend, pitch views, post-filter, prior
     separator.vocals_mask(np.ones((10, separator.config.num_bins), np.float32))  # compile first
-    separator.vocals_mask = timed("GRU", separator.vocals_mask)  # every pitch view's pass, and their mean
-    saved = module._prefetch, module._frames_stft, scipy.fft.irfft, soundfile.SoundFile.write
+    networks = separator.inner if isinstance(separator, repetition.RepetitionPrior) else separator
+    networks.vocals_mask = timed("GRU", networks.vocals_mask)  # every pitch view's pass, and their mean
+    saved = (module._prefetch, module._frames_stft, scipy.fft.irfft, soundfile.SoundFile.write,
+             repetition.repet_sim_masks)
+    repetition.repet_sim_masks = timed("REPET-SIM", repetition.repet_sim_masks)
     module._prefetch = lambda blocks, depth=2: decoded(blocks)
     module._frames_stft = timed("STFT", module._frames_stft)
     scipy.fft.irfft = timed("inverse FFT", scipy.fft.irfft)
@@ -113,7 +119,8 @@ def profile(song: Path, model_dir: Path, mono: bool) -> dict[str, float]:
             module.separate_file(separator, song, outputs, sample_rate=16000 if mono else None, mono=mono)
             total = time.perf_counter() - started
     finally:
-        module._prefetch, module._frames_stft, scipy.fft.irfft, soundfile.SoundFile.write = saved
+        (module._prefetch, module._frames_stft, scipy.fft.irfft, soundfile.SoundFile.write,
+         repetition.repet_sim_masks) = saved
     result = {stage: round(value, 3) for stage, value in seconds.items()}
     result["rest"] = round(total - sum(seconds.values()), 3)
     result["total"] = round(total, 3)
@@ -130,7 +137,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true",
                         help="only time the stages of one song in this process (default and 16 kHz mono output)")
     args = parser.parse_args()
-    from config import member_dirs
+    from config import load_config, member_dirs
     sources = sorted((ROOT / "songs").glob("*.mp3"))
     if not sources:
         raise SystemExit("no songs/*.mp3 to build inputs from")
@@ -158,6 +165,12 @@ def main() -> None:
                 ("16 kHz mono (--sample-rate 16000 --mono)", args.model, ["--sample-rate", "16000", "--mono"]),
                 ("input rate, stereo, one view (--pitch-views --mask-power 1)", args.model, one_view),
                 ("input rate, stereo, --backend tensorflow", args.model, ["--backend", "tensorflow"])]
+        if load_config(args.model).repet_weight:  # the default with the repetition prior, and without it
+            runs.insert(1, ("input rate, stereo, no repetition prior (--repet-weight 0)", args.model,
+                            ["--repet-weight", "0"]))
+        else:
+            runs.insert(1, (f"input rate, stereo, repetition prior (--repet-weight {PRIOR_WEIGHT:g})", args.model,
+                            ["--repet-weight", str(PRIOR_WEIGHT)]))
         members = member_dirs(args.model)
         if len(members) > 1:  # one view of one of the models trained together, the seed's amount of work
             name = members[-1].relative_to(args.model.parent)

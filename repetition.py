@@ -23,22 +23,38 @@ CONTEXT_FRAMES = 1024  # RepetitionPrior: frames before each chunk that REPET-SI
 _BLOCK = 64  # frames whose medians are taken at once
 
 
-def _neighbours(nearest: np.ndarray, width: int, keep: int) -> list[np.ndarray]:
+def _neighbours(nearest: np.ndarray, first: int, width: int, keep: int) -> list[np.ndarray]:
     """The frames librosa's recurrence_matrix (mode "connectivity") links each frame to, from the
-    (frames, count) indices of each one's nearest others: those at least `width` frames away, and
-    of these the `keep` earliest (librosa orders the links by their values, all equal in that mode,
-    and numpy's argsort leaves equal values in frame order)."""
+    (rows, count) indices of the nearest others of frames `first` onward: those at least `width`
+    frames away, and of these the `keep` earliest (librosa orders the links by their values, all
+    equal in that mode, and numpy's argsort leaves equal values in frame order)."""
     chosen = []
-    for frame, candidates in enumerate(np.sort(nearest, axis=1)):
+    for frame, candidates in enumerate(np.sort(nearest, axis=1), start=first):
         chosen.append(candidates[np.abs(candidates - frame) >= width][:keep])
     return chosen
 
 
-def repeating_part(magnitude: np.ndarray, frame_rate: float) -> np.ndarray:
-    """(frames, bins) magnitudes -> the median of each frame's most similar frames at least
-    REPET_SECONDS away (fewer seconds where a clip is too short), at most the frame itself."""
+def _nearest_others(magnitude: np.ndarray, count: int, first: int) -> np.ndarray:
+    """The `count` nearest other frames (cosine distance) of each frame from `first` on, searched
+    among all frames: (frames - first, count) indices. With `first` 0 this is librosa's search,
+    scikit-learn's kneighbors of the fitted frames themselves; otherwise those frames are queried
+    with one more neighbour and each one's own index taken out, as kneighbors does (the nearest
+    instead where a tie at distance 0 put another frame first)."""
     from sklearn.neighbors import NearestNeighbors
 
+    search = NearestNeighbors(n_neighbors=count, metric="cosine").fit(magnitude)
+    if first == 0:
+        return search.kneighbors(return_distance=False)
+    found = search.kneighbors(magnitude[first:], n_neighbors=count + 1, return_distance=False)
+    others = found != np.arange(first, len(magnitude))[:, None]
+    others[others.all(axis=1), 0] = False
+    return found[others].reshape(len(found), count)
+
+
+def repeating_part(magnitude: np.ndarray, frame_rate: float, first: int = 0) -> np.ndarray:
+    """(frames, bins) magnitudes -> for frames `first` onward (the earlier ones are only compared
+    with), the median of each one's most similar frames at least REPET_SECONDS away (fewer seconds
+    where a clip is too short), at most the frame itself."""
     frames = len(magnitude)
     width = min(int(np.floor(REPET_SECONDS * frame_rate)), (frames - 1) // 2 - 1)  # librosa's limit on width
     if width < 1:
@@ -46,13 +62,10 @@ def repeating_part(magnitude: np.ndarray, frame_rate: float) -> np.ndarray:
     keep = int(2 * np.ceil(np.sqrt(frames - 2 * width + 1)))
     count = min(frames - 1, keep + 2 * width)
     magnitude = np.asarray(magnitude, np.float32)
-    # the same search as librosa's: scikit-learn's, each frame's `count` nearest, itself left out
-    nearest = NearestNeighbors(n_neighbors=count, metric="cosine").fit(magnitude).kneighbors(
-        return_distance=False)
-    chosen = _neighbours(nearest, width, keep)
-    filtered = np.empty_like(magnitude)
-    for start in range(0, frames, _BLOCK):
-        rows = range(start, min(start + _BLOCK, frames))
+    chosen = _neighbours(_nearest_others(magnitude, count, first), first, width, keep)
+    filtered = np.empty_like(magnitude[first:])
+    for start in range(0, len(chosen), _BLOCK):
+        rows = range(start, min(start + _BLOCK, len(chosen)))
         block = chosen[rows.start:rows.stop]
         if all(len(c) == keep for c in block):  # the usual case: the block's medians at once
             # np.median's result (keep is even: the mean of the two middle values), by a full sort,
@@ -61,17 +74,19 @@ def repeating_part(magnitude: np.ndarray, frame_rate: float) -> np.ndarray:
             middle = keep // 2
             filtered[rows.start:rows.stop] = (ordered[..., middle - 1] + ordered[..., middle]) / np.float32(2)
         else:
-            for frame, c in zip(rows, block):
-                filtered[frame] = np.median(magnitude[c], axis=0) if len(c) else magnitude[frame]
-    return np.minimum(magnitude, filtered)
+            for row, c in zip(rows, block):
+                filtered[row] = np.median(magnitude[c], axis=0) if len(c) else magnitude[first + row]
+    return np.minimum(magnitude[first:], filtered)
 
 
-def repet_sim_masks(magnitude: np.ndarray, frame_rate: float, margins: tuple[float, float] = REPET_MARGINS
-                    ) -> tuple[np.ndarray, np.ndarray]:
+def repet_sim_masks(magnitude: np.ndarray, frame_rate: float, margins: tuple[float, float] = REPET_MARGINS,
+                    first: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """(vocals mask, accompaniment mask) of (frames, bins) magnitudes by REPET-SIM, soft masks of
-    power 2 with `margins` (accompaniment, vocals); margins 1 and 1 give masks that add up to one."""
+    power 2 with `margins` (accompaniment, vocals); margins 1 and 1 give masks that add up to one.
+    With `first`, the masks of frames `first` onward, the earlier frames only compared with."""
     magnitude = np.asarray(magnitude, np.float32)
-    repeating = repeating_part(magnitude, frame_rate)
+    repeating = repeating_part(magnitude, frame_rate, first)
+    magnitude = magnitude[first:]
     accompaniment_margin, vocals_margin = margins
     vocals = _softmask(magnitude - repeating, vocals_margin * repeating)
     accompaniment = _softmask(repeating, accompaniment_margin * (magnitude - repeating))
@@ -131,7 +146,7 @@ class RepetitionPrior(_MaskSeparator):
             piece = magnitude[start:start + self.chunk_frames]
             heard = np.concatenate([context, piece])
             try:
-                repeating[start:start + len(piece)] = repet_sim_masks(heard, self.frame_rate)[0][len(context):]
+                repeating[start:start + len(piece)] = repet_sim_masks(heard, self.frame_rate, first=len(context))[0]
             except SvsError:  # too few frames to compare: the network's mask alone
                 repeating[start:start + len(piece)] = mask[start:start + len(piece)]
             context = heard[max(0, len(heard) - self.context_frames):]

@@ -155,13 +155,16 @@ def test_prior_streams_in_blocks_as_one_piece(tiny_model, rate, channels):
 
 def test_main_takes_the_repet_weight(tiny_model, tmp_path, capsys):
     sf.write(tmp_path / "song.wav", synthetic_sources(2.0, 3)[0] + synthetic_sources(2.0, 3)[1], SAMPLE_RATE)
-    for label, flags in (("off", []), ("on", ["--repet-weight", "0.4"])):
+    for label, flags in (("off", ["--repet-weight", "0"]), ("default", []), ("on", ["--repet-weight", "0.4"])):
         assert main.main([str(tmp_path / "song.wav"), "--output-dir", str(tmp_path / label), "--model",
                           str(tiny_model), "--quiet", *flags]) == 0
-    off, on = ({stem: sf.read(tmp_path / label / f"song_{stem}.wav")[0] for stem in ("src1", "src2")}
-               for label in ("off", "on"))
-    np.testing.assert_allclose(on["src1"], off["src1"], atol=1e-5)
-    assert np.abs(on["src2"] - off["src2"]).max() > 1e-3
+    off, default, on = ({stem: sf.read(tmp_path / label / f"song_{stem}.wav")[0] for stem in ("src1", "src2")}
+                        for label in ("off", "default", "on"))
+    for stems in (on, default):  # the recipe's default weight, 0.25, is another prior again
+        np.testing.assert_allclose(stems["src1"], off["src1"], atol=1e-5)
+        assert np.abs(stems["src2"] - off["src2"]).max() > 1e-3
+    assert np.abs(on["src2"] - default["src2"]).max() > 1e-4
+    assert load_separator(tiny_model).weight == 0.25
     assert main.main([str(tmp_path / "song.wav"), "--output-dir", str(tmp_path / "bad"), "--model",
                       str(tiny_model), "--repet-weight", "2"]) == 1
     assert "weight is from 0 (off) to 1, got 2.0" in capsys.readouterr().err

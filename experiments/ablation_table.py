@@ -183,13 +183,14 @@ def shipped() -> None:
         gain = summary.get("gain_db", 0.0)
         clips = ("valid list (seen in training)" if not gain
                  else f"same, mixtures {-gain:g} dB quieter (`--gain-db {gain:g}`)")
-        views = summary.get("pitch_views", [])
+        views, prior = summary.get("pitch_views", []), summary.get("repet_weight", 0.0)
         heard = (f"views {views_text(views)}, post-filter {summary['mask_power']:g}" if views
                  else "no views or post-filter" if summary.get("mask_power", 1.0) == 1.0
                  else f"post-filter {summary['mask_power']:g}")
+        heard += f", repetition prior {prior:g}" if prior else ""
         for source in SOURCES:
             scores = summary["scores"][source]
-            rows.append(((not current, -pitch, -members, not views, -gain, source != "vocals"),
+            rows.append(((not current, -pitch, -members, not prior, not views, -gain, source != "vocals"),
                          f"| {'shipped' if current else 'earlier'}, {models}, +-{pitch:g}, {heard} | {clips} | {source} "
                          f"| {scores['GNSDR']:.2f} | {scores['GSIR']:.2f} | {scores['GSAR']:.2f} |"))
     if not rows:
@@ -351,9 +352,18 @@ SUMMARY = (
     ("the same, with pitch views -2 +2 and post-filter 1.5 (main.py with one of the models)",
      [f"dev/context-pitch8-15k-seed{s}-views2-wiener1.5" for s in (1, 2, 3)],
      [f"dev/abjones-context-pitch8-15k-seed{s}-views2-wiener1.5" for s in (1, 2, 3)]),
-    ("pairs of those models (1+2, 1+3, 2+3), their masks averaged, with the views and post-filter (the shipped form)",
+    ("pairs of those models (1+2, 1+3, 2+3), their masks averaged, with the views and post-filter",
      [f"ensembles/context-pitch8-15k-seeds{s}-x2-views2-wiener1.5" for s in ("12", "13", "23")],
      [f"ensembles/abjones-context-pitch8-15k-seeds{s}-x2-views2-wiener1.5" for s in ("12", "13", "23")]),
+    # amy's pairs are of the 10,000-iteration seeds here (the runs the repetition prior was checked on)
+    ("pairs heard 12 dB down, as the shipped model hears its input (from amy: the 10,000-iteration seeds' pairs)",
+     [f"repetition/context-pitch8-10k-seeds{s}-x2-input-12-views2-wiener1.5-repet0" for s in ("12", "13", "23")],
+     [f"repetition/abjones-context-pitch8-15k-seeds{s}-x2-input-12-views2-wiener1.5-repet0"
+      for s in ("12", "13", "23")]),
+    ("the same, with the repetition prior 0.25 (the shipped form: main.py's default)",
+     [f"repetition/context-pitch8-10k-seeds{s}-x2-input-12-views2-wiener1.5-prior0.25" for s in ("12", "13", "23")],
+     [f"repetition/abjones-context-pitch8-15k-seeds{s}-x2-input-12-views2-wiener1.5-prior0.25"
+      for s in ("12", "13", "23")]),
 )
 
 

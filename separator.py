@@ -3,15 +3,17 @@
     from separator import load_separator
     stems = load_separator("model").separate(waveform, sample_rate)  # {"vocals": ..., "accompaniment": ...}
     stems = load_separator(["model", "other"]).separate(waveform, sample_rate)  # the mean of two models' masks
-    stems = load_separator("model", pitch_views=(), mask_power=1.0).separate(...)  # the network's mask alone
+    stems = load_separator("model", pitch_views=(), mask_power=1.0, repet_weight=0).separate(...)  # the networks alone
 
 `load_separator` gives what main.py uses: a `Separator` (one model), an `Ensemble` (several),
-wrapped in `PitchViews` when the (first) model's config asks for views (`view_shift`).
+wrapped in `PitchViews` when the (first) model's config asks for views (`view_shift`), and in
+a `repetition.RepetitionPrior` when it asks for one (`repet_weight`).
 
 The model works on 16 kHz mono magnitudes. Its masks are mapped onto the STFT of each
 input channel at the input's own rate (linear interpolation in time and frequency), so
-the stems keep the input's rate and channels and always add back to the input. Above
-8 kHz, where the model sees nothing, each frame uses the mean mask of its 4-8 kHz band.
+the stems keep the input's rate and channels and, without a repetition prior, add back to
+the input. Above 8 kHz, where the model sees nothing, each frame uses the mean mask of its
+4-8 kHz band.
 """
 from __future__ import annotations
 
@@ -39,7 +41,8 @@ class _MaskSeparator:
 
     def separate(self, waveform: np.ndarray, sample_rate: int) -> dict[str, np.ndarray]:
         """(samples,) or (channels, samples) at any rate -> {"vocals", "accompaniment"}, each the
-        input's shape and rate; vocals + accompaniment == waveform up to float rounding."""
+        input's shape and rate; vocals + accompaniment == waveform up to float rounding when
+        the stems are cut with one mask (stem_mask_count 1: no repetition prior)."""
         waveform = np.asarray(waveform, dtype=np.float32)
         if waveform.ndim not in (1, 2) or waveform.shape[-1] == 0:
             raise SvsError(f"expected (samples,) or (channels, samples) audio, got shape {waveform.shape}")

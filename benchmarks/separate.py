@@ -160,10 +160,10 @@ def main() -> None:
         for i in range(args.songs):
             make_song(batch / f"song{i:02d}.mp3", args.song_minutes * 60, sources[i % len(sources):] + sources)
         audio_seconds = args.songs * args.song_minutes * 60
-        one_view = ["--pitch-views", "--mask-power", "1"]
+        one_view = ["--pitch-views", "--mask-power", "1", "--repet-weight", "0"]  # the networks' own masks
         runs = [("input rate, stereo (default)", args.model, []),
                 ("16 kHz mono (--sample-rate 16000 --mono)", args.model, ["--sample-rate", "16000", "--mono"]),
-                ("input rate, stereo, one view (--pitch-views --mask-power 1)", args.model, one_view),
+                (f"input rate, stereo, one view ({' '.join(one_view)})", args.model, one_view),
                 ("input rate, stereo, --backend tensorflow", args.model, ["--backend", "tensorflow"])]
         if load_config(args.model).repet_weight:  # the default with the repetition prior, and without it
             runs.insert(1, ("input rate, stereo, no repetition prior (--repet-weight 0)", args.model,
@@ -174,7 +174,7 @@ def main() -> None:
         members = member_dirs(args.model)
         if len(members) > 1:  # one view of one of the models trained together, the seed's amount of work
             name = members[-1].relative_to(args.model.parent)
-            runs.insert(3, (f"input rate, stereo, one network, one view (--model {name} --pitch-views --mask-power 1)",
+            runs.insert(3, (f"input rate, stereo, one network, one view (--model {name} {' '.join(one_view)})",
                             members[-1], one_view))
         for label, model, extra in runs:
             wall, rss = run_main([str(batch), "--output-dir", str(tmp / "out"), "--model", str(model), "--quiet",

@@ -38,6 +38,22 @@ def synthetic_sources(seconds: float, seed: int) -> tuple[np.ndarray, np.ndarray
     return accompaniment.astype(np.float32), vocals.astype(np.float32)
 
 
+def streamed(separator, waveform: np.ndarray, rate: int, largest: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(vocals, accompaniment) of (channels, samples) `waveform` pushed through a SeparationStream
+    in blocks of random sizes from 1 to `largest` samples."""
+    from separator import SeparationStream
+
+    stream = SeparationStream(separator, rate, waveform.shape[0])
+    rng = np.random.default_rng(seed)
+    parts, start = [], 0
+    while start < waveform.shape[1]:
+        size = int(rng.integers(1, largest))
+        parts.append(stream.feed(waveform[:, start:start + size]))
+        start += size
+    parts.append(stream.finish())
+    return tuple(np.concatenate([part[index] for part in parts], axis=1) for index in (0, 1))
+
+
 def write_clip(path: Path, seconds: float, seed: int) -> Path:
     accompaniment, vocals = synthetic_sources(seconds, seed)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,7 @@ import soundfile as sf
 
 import main
 import separator as separator_module
-from conftest import SAMPLE_RATE, synthetic_sources
+from conftest import SAMPLE_RATE, streamed, synthetic_sources
 from separator import Separator, collect_inputs, output_paths
 from utils import SvsError
 
@@ -187,8 +187,6 @@ def test_an_interrupt_stops_the_batch_within_a_block_and_leaves_no_partial_outpu
 @pytest.mark.parametrize("model", ["tiny_model", "lookahead_model"])
 @pytest.mark.parametrize("rate,channels", [(16000, 1), (44100, 2), (22050, 1)])
 def test_streaming_in_blocks_equals_one_piece(model, rate, channels, request):
-    from separator import SeparationStream
-
     model_dir = request.getfixturevalue(model)
     separator = Separator(model_dir, chunk_frames=37)  # GRU chunks that cut through blocks too
     calls, vocals_mask = [], separator.vocals_mask
@@ -197,15 +195,7 @@ def test_streaming_in_blocks_equals_one_piece(model, rate, channels, request):
     waveform = np.stack([np.sin(2 * np.pi * (300 + 40 * c) * t * (1 + 0.2 * t)) * 0.4
                          for c in range(channels)]).astype(np.float32)
     whole = Separator(model_dir).separate(waveform, rate)
-    stream = SeparationStream(separator, rate, channels)
-    rng = np.random.default_rng(0)
-    parts, start = [], 0
-    while start < waveform.shape[1]:
-        size = int(rng.integers(1, rate // 2))
-        parts.append(stream.feed(waveform[:, start:start + size]))
-        start += size
-    parts.append(stream.finish())
-    vocals = np.concatenate([p[0] for p in parts], axis=1)
+    vocals, _ = streamed(separator, waveform, rate, rate // 2, seed=0)
     assert vocals.shape == waveform.shape
     error = np.linalg.norm(vocals - whole["vocals"]) / np.linalg.norm(whole["vocals"])
     assert error < 1e-4

@@ -4,7 +4,7 @@ import pytest
 import soundfile as sf
 
 import main
-from conftest import SAMPLE_RATE, synthetic_sources
+from conftest import SAMPLE_RATE, streamed, synthetic_sources
 from repetition import RepetitionPrior, repeating_part, repet_sim_masks
 from separator import PitchViews, Separator, load_separator, post_filter
 from utils import SvsError
@@ -133,23 +133,12 @@ def test_stems_of_the_prior_are_cut_by_two_masks(tiny_model):
 
 @pytest.mark.parametrize("rate,channels", [(16000, 1), (44100, 2)])
 def test_prior_streams_in_blocks_as_one_piece(tiny_model, rate, channels):
-    from separator import SeparationStream
-
     t = np.arange(int(2.5 * rate)) / rate
     waveform = np.stack([np.sin(2 * np.pi * (300 + 40 * c) * t * (1 + 0.2 * t)) * 0.4 + 0.2 * np.sign(np.sin(9 * t))
                          for c in range(channels)]).astype(np.float32)
     prior = RepetitionPrior(Separator(tiny_model, chunk_frames=60, mask_power=1.0), 0.5, 1.5, context_frames=50)
     whole = prior.separate(waveform, rate)
-    stream = SeparationStream(prior, rate, channels)
-    rng = np.random.default_rng(1)
-    parts, start = [], 0
-    while start < waveform.shape[1]:
-        size = int(rng.integers(1, rate // 3))
-        parts.append(stream.feed(waveform[:, start:start + size]))
-        start += size
-    parts.append(stream.finish())
-    for index, stem in ((0, "vocals"), (1, "accompaniment")):
-        got = np.concatenate([p[index] for p in parts], axis=1)
+    for got, stem in zip(streamed(prior, waveform, rate, rate // 3, seed=1), ("vocals", "accompaniment")):
         np.testing.assert_allclose(got, whole[stem], atol=1e-5)
 
 

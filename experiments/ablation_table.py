@@ -42,8 +42,9 @@ def pin_flags() -> str:
 
 
 def reversed_direction(summary: dict) -> bool:
-    """Whether a scores summary is of a run trained on abjones and scored on amy (ablation.sh split_of)."""
-    return Path(summary["list"]).parent.name == "dev-abjones"
+    """Whether a scores summary is of a run trained on abjones and scored on amy (ablation.sh split_of;
+    whole_songs.py's song lists, in folders named after the split, go the same way)."""
+    return Path(summary["list"]).parent.name.endswith("dev-abjones")
 
 
 def read_summary(name: str) -> dict:

@@ -516,3 +516,25 @@ def test_repetition_prior_mixes_the_networks_mask_with_repet_sims_before_the_pos
     for values in (("1.5",), ("0.2", "0"), ("0.2", "1", "3"), (), ("half",)):
         with pytest.raises(SvsError, match="one weight from 0 to 1"):
             module.RepetitionPrior(Given(), values, mask_power=1.0)
+
+
+def test_whole_songs_join_each_songs_clips_as_evaluate_mixes_them(lists, tmp_path):
+    from conftest import experiment
+    from preprocess import load_mir1k_clip
+    from utils import read_list
+    module = experiment("whole_songs")
+
+    assert module.main(["--list", str(lists / "test.txt"), "--output-dir", str(tmp_path / "songs")]) == 0
+    clips = read_list(lists / "test.txt")
+    songs = read_list(tmp_path / "songs" / "valid.txt")
+    assert sorted(song.name for song in songs) == sorted({"_".join(c.stem.split("_")[:2]) + ".wav" for c in clips})
+    for song in songs:
+        mixture, _, _ = load_mir1k_clip(song, mixing="sum")
+        parts = sorted((c for c in clips if c.stem.startswith(song.stem + "_")), key=lambda c: int(c.stem[-2:]))
+        expected = np.concatenate([load_mir1k_clip(c, mixing="0db")[0] for c in parts])
+        np.testing.assert_allclose(mixture, expected, atol=1e-6)  # the clips' 0 dB mixtures end to end
+        assert len(parts) == 2 and len(mixture) > max(len(load_mir1k_clip(c)[0]) for c in parts)
+    assert json.loads((tmp_path / "songs" / "split.json").read_text())["mixing"] == "sum"
+    (tmp_path / "odd.txt").write_text(str(clips[0].with_name("notaclip.wav")) + "\n")
+    (tmp_path / "split.json").write_text(json.dumps({"mixing": "0db"}))
+    assert module.main(["--list", str(tmp_path / "odd.txt"), "--output-dir", str(tmp_path / "x")]) == 1

@@ -21,7 +21,6 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-PRIOR_WEIGHT = 0.25  # the repetition prior's weight timed when the model's default has none
 
 
 def make_song(path: Path, seconds: float, sources: list[Path], rate: int = 44100) -> None:
@@ -137,7 +136,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true",
                         help="only time the stages of one song in this process (default and 16 kHz mono output)")
     args = parser.parse_args()
-    from config import load_config, member_dirs
+    from config import DEFAULT_RECIPE, RECIPES, load_config, member_dirs
     sources = sorted((ROOT / "songs").glob("*.mp3"))
     if not sources:
         raise SystemExit("no songs/*.mp3 to build inputs from")
@@ -168,9 +167,10 @@ def main() -> None:
         if load_config(args.model).repet_weight:  # the default with the repetition prior, and without it
             runs.insert(1, ("input rate, stereo, no repetition prior (--repet-weight 0)", args.model,
                             ["--repet-weight", "0"]))
-        else:
-            runs.insert(1, (f"input rate, stereo, repetition prior (--repet-weight {PRIOR_WEIGHT:g})", args.model,
-                            ["--repet-weight", str(PRIOR_WEIGHT)]))
+        else:  # with the default recipe's weight
+            weight = RECIPES[DEFAULT_RECIPE]["repet_weight"]
+            runs.insert(1, (f"input rate, stereo, repetition prior (--repet-weight {weight:g})", args.model,
+                            ["--repet-weight", str(weight)]))
         members = member_dirs(args.model)
         if len(members) > 1:  # one view of one of the models trained together, the seed's amount of work
             name = members[-1].relative_to(args.model.parent)

@@ -12,8 +12,8 @@ the right the vocals, scaled clip by clip by the split's mixing rule (0 dB: each
 its accompaniment's energy), so that a song's `sum` mixture is its clips' mixtures end to end.
 The song list (`valid.txt`) and a `split.json` whose mixing is `sum` go beside them. (evaluate.py
 mixes by the model's rule unless given `--mixing`; the context recipe's 0 dB scales these songs'
-vocals by 1, to within 3e-8 on the dev songs, since each clip's vocals already have its
-accompaniment's energy, so either rule gives the same mixtures.)
+vocals by 1 up to float rounding, since each clip's vocals already have its accompaniment's
+energy, so either rule gives the same mixtures.)
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from config import Config  # noqa: E402
-from utils import SvsError, read_json, read_list, replaced_when_written, split_mixing, write_json, write_list  # noqa: E402
+from utils import SvsError, read_json, read_list, replaced_when_written, write_json, write_list  # noqa: E402
 
 
 def songs_of(clips: list[Path]) -> dict[str, list[Path]]:
@@ -50,12 +50,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output-dir", type=Path, required=True)
     args = parser.parse_args(argv)
     try:
-        mixing = split_mixing(args.list)
-        if mixing is None:
+        split_path = args.list.parent / "split.json"
+        if not split_path.is_file():
             raise SvsError(f"no split.json beside {args.list} to take the mixing rule from")
-        rate = Config().sample_rate
+        split = read_json(split_path)
+        mixing, rate = split["mixing"], Config().sample_rate
         songs = songs_of(read_list(args.list))
-        written = []
+        written, seconds = [], []
         for song, clips in songs.items():
             channels = []
             for clip in clips:
@@ -65,14 +66,15 @@ def main(argv: list[str] | None = None) -> int:
             with replaced_when_written(path) as tmp:
                 sf.write(tmp, np.concatenate(channels), rate, subtype="FLOAT", format="WAV")
             written.append(path)
+            seconds.append(sum(len(part) for part in channels) / rate)
         write_list(args.output_dir / "valid.txt", written)
-        split = read_json(args.list.parent / "split.json")
         write_json(args.output_dir / "split.json", {**split, "mixing": "sum", "songs_of": str(args.list),
                                                      "songs_mixed_as": mixing})
     except SvsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    print(f"wrote {len(written)} songs ({sum(map(len, songs.values()))} clips) of {args.list} to {args.output_dir}/")
+    print(f"wrote {len(written)} songs ({sum(map(len, songs.values()))} clips) of {args.list} to {args.output_dir}/: "
+          f"{min(seconds):.0f} to {max(seconds):.0f} s long")
     return 0
 
 

@@ -9,7 +9,7 @@ REPET-SIM's vocals mask into the network's (the experiment log's "A repetition p
 `repet_sim_masks` computes what librosa's vocal-separation example computes with
 `librosa.decompose.nn_filter(S, aggregate=np.median, metric="cosine", width=...)`, including which
 neighbours librosa keeps (below; 0.11 and 1.0 alike), without its per-frame Python work: about
-eight times faster on the dev clips, with the same masks.
+ten times faster on the dev clips, with the same masks (benchmarks/repet_sim.py).
 """
 from __future__ import annotations
 

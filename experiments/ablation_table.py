@@ -9,6 +9,7 @@ python experiments/ablation_table.py --shipped       # the shipped model's (and 
 python experiments/ablation_table.py --views         # pitch views and post-filters against each model alone
 python experiments/ablation_table.py --per-clip      # the best setting per clip (an oracle) against the best fixed one
 python experiments/ablation_table.py --summary       # the README's summary: each stage of the recipe, mean over seeds
+python experiments/ablation_table.py --summary-gains # the changes the README states under it: first stage to last
 python experiments/ablation_table.py --compare NEW BASE [NEW BASE ...]
                                                      # scores against a baseline, mean change per direction
                                                      # (NEW, BASE: statistics names such as dev/RUN, median/RUN)
@@ -368,17 +369,36 @@ SUMMARY = (
 )
 
 
+SEED_RUNS = ("dev/seed", "dev/abjones-seed")  # the ablation table's seed-recipe rows (11,000 iterations)
+
+
+def gnsdr_means(names: list[str]) -> dict[str, float]:
+    """{source: mean GNSDR} over the scores summaries `names`."""
+    return {source: sum(read_summary(n)["scores"][source]["GNSDR"] for n in names) / len(names) for source in SOURCES}
+
+
+def summary_gains() -> None:
+    """What the README's In brief says of its summary: the change from the first SUMMARY stage to the
+    last (the shipped form) in each direction, and from the seed recipe's 11,000-iteration runs."""
+    first, last = SUMMARY[0], SUMMARY[-1]
+    for direction, index, seed_run in (("amy -> abjones", 1, SEED_RUNS[0]), ("abjones -> amy", 2, SEED_RUNS[1])):
+        shipped, start, seed = gnsdr_means(last[index]), gnsdr_means(first[index]), gnsdr_means([seed_run])
+        print(f"- {direction}: vocals {shipped['vocals'] - start['vocals']:+.2f}, accompaniment "
+              f"{shipped['accompaniment'] - start['accompaniment']:+.2f} from \"{first[0]}\"; vocals "
+              f"{shipped['vocals'] - seed['vocals']:+.2f} from {seed_run}")
+
+
 def summary_table() -> None:
     """The README's summary: each SUMMARY stage's vocals / accompaniment GNSDR in both directions,
     the mean over its runs, with the number of runs and the range of their vocals GNSDR."""
     def cell(names: list[str]) -> str:
         summaries = [read_summary(name) for name in names]
         vocals = [s["scores"]["vocals"]["GNSDR"] for s in summaries]
-        accompaniment = [s["scores"]["accompaniment"]["GNSDR"] for s in summaries]
         spread = f"; vocals {min(vocals):.2f} to {max(vocals):.2f}" if len(names) > 1 else ""
         models = {len(s["model_dir"]) if isinstance(s["model_dir"], list) else 1 for s in summaries}  # evaluate.py's
         unit = "pair" if models == {2} else "run"
-        return (f"{sum(vocals) / len(vocals):.2f} / {sum(accompaniment) / len(accompaniment):.2f} "
+        means = gnsdr_means(names)
+        return (f"{means['vocals']:.2f} / {means['accompaniment']:.2f} "
                 f"({len(names)} {unit}{'s' * (len(names) > 1)}{spread})")
 
     print("| stage | amy -> abjones (43 clips): vocals / accompaniment GNSDR | "
@@ -492,11 +512,13 @@ if __name__ == "__main__":
         print(json.dumps(run_stats(Path(sys.argv[2])), indent=1))
     elif sys.argv[1:2] == ["--compare"] and len(sys.argv) > 3 and len(sys.argv) % 2 == 0:
         compare(list(zip(sys.argv[2::2], sys.argv[3::2])))
+    elif sys.argv[1:] == ["--summary-gains"]:
+        summary_gains()
     elif sys.argv[1:] in (["--update-readme"], ["--check-readme"]):
         sys.exit(readme_tables(update=sys.argv[1] == "--update-readme"))
     elif len(sys.argv) <= 2 and (sys.argv[1:] or [""])[0] in README_TABLES:
         README_TABLES[(sys.argv[1:] or [""])[0]]()
     else:
         sys.exit("usage: python experiments/ablation_table.py [--record NAME | --run-stats MODEL_DIR | --ensembles | "
-                 "--shipped | --views | --per-clip | --summary | --update-readme | --check-readme | "
+                 "--shipped | --views | --per-clip | --summary | --summary-gains | --update-readme | --check-readme | "
                  "--compare NEW BASE ...]")

@@ -31,8 +31,8 @@ import separator  # noqa: E402
 from utils import SvsError  # noqa: E402
 
 
-class RepetitionPrior(WholeClips):
-    """A separator whose vocals mask is mixed with REPET-SIM's (whole clips, mono)."""
+class BothStemsPrior(WholeClips):
+    """A separator whose vocals mask is mixed with REPET-SIM's, both stems cut with it (whole clips, mono)."""
 
     def __init__(self, inner, values, mask_power: float):
         super().__init__(inner, mask_power)
@@ -55,7 +55,7 @@ class RepetitionPrior(WholeClips):
 
 
 def main(argv: list[str] | None = None) -> int:
-    return evaluate_with_views(argv, "--repet-weight", RepetitionPrior)
+    return evaluate_with_views(argv, "--repet-weight", BothStemsPrior)
 
 
 if __name__ == "__main__":  # evaluate.py scores in spawned processes, which import this file

@@ -503,19 +503,19 @@ def test_repetition_prior_mixes_the_networks_mask_with_repet_sims_before_the_pos
     magnitude = np.abs(np.random.default_rng(0).standard_normal((300, 513))).astype(np.float32)
     network = Given().vocals_mask(magnitude)[0]
     repet = repet_sim_masks(magnitude, 16000 / 256)[0]
-    mixed = module.RepetitionPrior(Given(), ("0.25",), mask_power=1.5).vocals_mask(magnitude)
+    mixed = module.BothStemsPrior(Given(), ("0.25",), mask_power=1.5).vocals_mask(magnitude)
     np.testing.assert_allclose(mixed, post_filter((0.75 * network + 0.25 * repet).astype(np.float32), 1.5),
                                atol=1e-6)
-    alone = module.RepetitionPrior(Given(), ("0",), mask_power=1.0).vocals_mask(magnitude)
+    alone = module.BothStemsPrior(Given(), ("0",), mask_power=1.0).vocals_mask(magnitude)
     np.testing.assert_array_equal(alone, network)
     balanced = repet_sim_masks(magnitude, 16000 / 256, (1.0, 1.0))
     np.testing.assert_allclose(balanced[0] + balanced[1], 1, atol=1e-6)
     assert not np.allclose(balanced[0], repet, atol=0.05)
-    mixed = module.RepetitionPrior(Given(), ("0.5", "1"), mask_power=1.0).vocals_mask(magnitude)
+    mixed = module.BothStemsPrior(Given(), ("0.5", "1"), mask_power=1.0).vocals_mask(magnitude)
     np.testing.assert_allclose(mixed, 0.5 * network + 0.5 * balanced[0], atol=1e-6)
     for values in (("1.5",), ("0.2", "0"), ("0.2", "1", "3"), (), ("half",)):
         with pytest.raises(SvsError, match="one weight from 0 to 1"):
-            module.RepetitionPrior(Given(), values, mask_power=1.0)
+            module.BothStemsPrior(Given(), values, mask_power=1.0)
 
 
 def test_whole_songs_join_each_songs_clips_as_evaluate_mixes_them(lists, tmp_path):

@@ -52,10 +52,12 @@ def _nearest_others(magnitude: np.ndarray, count: int, first: int) -> np.ndarray
     return found[others].reshape(len(found), count)
 
 
-def repeating_part(magnitude: np.ndarray, frame_rate: float, first: int = 0) -> np.ndarray:
+def repeating_part(magnitude: np.ndarray, frame_rate: float, first: int = 0,
+                   similar: np.ndarray | None = None) -> np.ndarray:
     """(frames, bins) magnitudes -> for frames `first` onward (the earlier ones are only compared
     with), the median of each one's most similar frames at least REPET_SECONDS away (fewer seconds
-    where a clip is too short), at most the frame itself."""
+    where a clip is too short), at most the frame itself. `similar`, magnitudes of the same
+    shape, are what the frames are compared by instead (default: the magnitudes themselves)."""
     frames = len(magnitude)
     width = min(int(np.floor(REPET_SECONDS * frame_rate)), (frames - 1) // 2 - 1)  # librosa's limit on width
     if width < 1:
@@ -63,7 +65,11 @@ def repeating_part(magnitude: np.ndarray, frame_rate: float, first: int = 0) -> 
     keep = int(2 * np.ceil(np.sqrt(frames - 2 * width + 1)))
     count = min(frames - 1, keep + 2 * width)
     magnitude = np.asarray(magnitude, np.float32)
-    chosen = _neighbours(_nearest_others(magnitude, count, first), first, width, keep)
+    if similar is None:
+        similar = magnitude
+    elif np.shape(similar) != magnitude.shape:
+        raise SvsError(f"REPET-SIM compares frames by {np.shape(similar)} values for {magnitude.shape} magnitudes")
+    chosen = _neighbours(_nearest_others(np.asarray(similar, np.float32), count, first), first, width, keep)
     filtered = np.empty_like(magnitude[first:])
     for start in range(0, len(chosen), _BLOCK):
         rows = range(start, min(start + _BLOCK, len(chosen)))
@@ -81,12 +87,13 @@ def repeating_part(magnitude: np.ndarray, frame_rate: float, first: int = 0) -> 
 
 
 def repet_sim_masks(magnitude: np.ndarray, frame_rate: float, margins: tuple[float, float] = REPET_MARGINS,
-                    first: int = 0) -> tuple[np.ndarray, np.ndarray]:
+                    first: int = 0, similar: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(vocals mask, accompaniment mask) of (frames, bins) magnitudes by REPET-SIM, soft masks of
     power 2 with `margins` (accompaniment, vocals); margins 1 and 1 give masks that add up to one.
-    With `first`, the masks of frames `first` onward, the earlier frames only compared with."""
+    With `first`, the masks of frames `first` onward, the earlier frames only compared with;
+    `similar`: what the frames are compared by (repeating_part)."""
     magnitude = np.asarray(magnitude, np.float32)
-    repeating = repeating_part(magnitude, frame_rate, first)
+    repeating = repeating_part(magnitude, frame_rate, first, similar)
     magnitude = magnitude[first:]
     accompaniment_margin, vocals_margin = margins
     vocals = _softmask(magnitude - repeating, vocals_margin * repeating)

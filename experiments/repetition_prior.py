@@ -10,6 +10,10 @@ post-filter) plus W times the vocals mask of REPET-SIM on the same clip
 network, which hears a song once from the start, cannot use); `--mask-power` then post-filters
 the mixed mask. `--repet-weight W M` sets REPET-SIM's vocals margin to M (default 10, librosa's
 example's; with 1 the vocals mask is the one of margins 1 1, whose two masks add up to one).
+`--repet-weight W [M] guided` compares frames by the network's accompaniment, its magnitudes
+times one minus its vocals mask, instead of by the mixture's, to pick each frame's neighbours
+(REPET-SIM still takes the median of the mixture's frames): the voice on top no longer decides
+which frames sound alike.
 REPET-SIM alone scores 2.69 / 5.27 dB vocals on the abjones / amy dev clips, with a higher GSIR
 than the networks from abjones ("Reference points" in the experiment log).
 `--repet-weight 0` is evaluate.py's own mask. Whole clips at the model's rate, mono only
@@ -36,20 +40,26 @@ class BothStemsPrior(WholeClips):
 
     def __init__(self, inner, values, mask_power: float):
         super().__init__(inner, mask_power)
+        values = list(values)
+        self.guided = bool(values) and values[-1] == "guided"
+        if self.guided:
+            values.pop()
         try:
             weight, *margin = map(float, values)
         except ValueError:
             weight, margin = float("nan"), []
         if not 0 <= weight <= 1 or len(margin) > 1 or min(margin, default=1) <= 0:
-            raise SvsError("--repet-weight takes one weight from 0 to 1 and, optionally, a vocals margin above 0 "
-                           f"(got {' '.join(map(str, values))})")
+            raise SvsError("--repet-weight takes one weight from 0 to 1, optionally a vocals margin above 0, and "
+                           f"optionally the word guided (got {' '.join(map(str, values))})")
         self.weight = np.float32(weight)
         self.margins = (REPET_MARGINS[0], margin[0] if margin else REPET_MARGINS[1])
 
     def vocals_mask(self, magnitude: np.ndarray) -> np.ndarray:
         mask, _ = self.inner.vocals_mask(magnitude)  # (frames, bins), the pitch views' mean
         if self.weight:
-            repet, _ = repet_sim_masks(magnitude, self.config.sample_rate / self.config.hop_length, self.margins)
+            similar = (1 - mask) * magnitude if self.guided else None
+            repet, _ = repet_sim_masks(magnitude, self.config.sample_rate / self.config.hop_length, self.margins,
+                                       similar=similar)
             mask = (1 - self.weight) * mask + self.weight * repet
         return separator.post_filter(np.asarray(mask, np.float32), self.mask_power)
 

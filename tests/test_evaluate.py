@@ -513,7 +513,12 @@ def test_repetition_prior_mixes_the_networks_mask_with_repet_sims_before_the_pos
     assert not np.allclose(balanced[0], repet, atol=0.05)
     mixed = module.BothStemsPrior(Given(), ("0.5", "1"), mask_power=1.0).vocals_mask(magnitude)
     np.testing.assert_allclose(mixed, 0.5 * network + 0.5 * balanced[0], atol=1e-6)
-    for values in (("1.5",), ("0.2", "0"), ("0.2", "1", "3"), (), ("half",)):
+    # guided: frames compared by the network's accompaniment, (1 - mask) * magnitudes
+    guided = repet_sim_masks(magnitude, 16000 / 256, similar=(1 - network) * magnitude)[0]
+    assert not np.allclose(guided, repet, atol=0.05)
+    mixed = module.BothStemsPrior(Given(), ("0.25", "guided"), mask_power=1.0).vocals_mask(magnitude)
+    np.testing.assert_allclose(mixed, 0.75 * network + 0.25 * guided, atol=1e-6)
+    for values in (("1.5",), ("0.2", "0"), ("0.2", "1", "3"), (), ("half",), ("guided",), ("0.2", "guided", "1")):
         with pytest.raises(SvsError, match="one weight from 0 to 1"):
             module.BothStemsPrior(Given(), values, mask_power=1.0)
 

@@ -27,14 +27,16 @@ def voice_bins(frames: int) -> np.ndarray:
     return 20 + np.cumsum(np.random.default_rng(99).integers(-1, 2, frames)) % 30
 
 
-def brute_force_repeating(magnitude: np.ndarray, width: int) -> np.ndarray:
-    """The definition, frame by frame: of each frame's `count` nearest others by cosine distance,
-    those at least `width` frames away, the `keep` earliest; their median, at most the frame."""
+def brute_force_repeating(magnitude: np.ndarray, width: int, similar: np.ndarray | None = None) -> np.ndarray:
+    """The definition, frame by frame: of each frame's `count` nearest others by cosine distance
+    (between the frames of `similar`, default the magnitudes), those at least `width` frames away,
+    the `keep` earliest; their median, at most the frame."""
     frames = len(magnitude)
     keep = int(2 * np.ceil(np.sqrt(frames - 2 * width + 1)))
     count = min(frames - 1, keep + 2 * width)
-    norms = np.linalg.norm(magnitude.astype(np.float64), axis=1)
-    unit = magnitude / np.where(norms == 0, 1, norms)[:, None]
+    similar = magnitude if similar is None else similar
+    norms = np.linalg.norm(similar.astype(np.float64), axis=1)
+    unit = similar / np.where(norms == 0, 1, norms)[:, None]
     out = np.empty_like(magnitude)
     for i in range(frames):
         distance = 1 - unit @ unit[i]
@@ -56,6 +58,20 @@ def test_repeating_part_follows_its_definition(frames):
                                rtol=1e-6)
     with pytest.raises(SvsError, match="too few"):
         repeating_part(magnitude[:4], FRAME_RATE)
+
+
+def test_repeating_part_compares_frames_by_what_it_is_given():
+    magnitude = looped(300)
+    guide = looped(300, seed=1)  # another bar: other frames are alike
+    expected = brute_force_repeating(magnitude, 125, guide)
+    assert not np.allclose(expected, brute_force_repeating(magnitude, 125))
+    np.testing.assert_allclose(repeating_part(magnitude, FRAME_RATE, similar=guide), expected, rtol=1e-6)
+    np.testing.assert_allclose(repeating_part(magnitude, FRAME_RATE, first=100, similar=guide), expected[100:],
+                               rtol=1e-6)
+    vocals, _ = repet_sim_masks(magnitude, FRAME_RATE, similar=guide)
+    assert not np.allclose(vocals, repet_sim_masks(magnitude, FRAME_RATE)[0])
+    with pytest.raises(SvsError, match="compares frames by"):
+        repeating_part(magnitude, FRAME_RATE, similar=guide[:, :10])
 
 
 def test_repet_sim_masks_equal_librosas_vocal_separation_example():

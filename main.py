@@ -82,8 +82,12 @@ def main(argv: list[str] | None = None) -> int:
         separator = load_separator(args.model or [Path("model")], args.pitch_views, mask_power=args.mask_power,
                                    repet_weight=args.repet_weight, backend=args.backend, threads=threads,
                                    input_gain_db=args.input_gain_db)
-        failures = separate_files(separator, plan, args.format, args.sample_rate, args.mono,
-                                  args.skip_existing, args.quiet, args.jobs)
+        from threadpoolctl import threadpool_limits
+        # the same share for the BLAS and OpenMP pools REPET-SIM's neighbour search uses (loaded by
+        # now): files separated in parallel, each with a pool as wide as the machine, oversubscribe it
+        with threadpool_limits(limits=threads):
+            failures = separate_files(separator, plan, args.format, args.sample_rate, args.mono,
+                                      args.skip_existing, args.quiet, args.jobs)
     except SvsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

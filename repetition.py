@@ -141,6 +141,7 @@ class RepetitionPrior(_MaskSeparator):
         self.input_gain_db, self.semitones = inner.input_gain_db, getattr(inner, "semitones", [])
         self.context_frames = max(0, context_frames)
         self.frame_rate = self.config.sample_rate / self.config.hop_length
+        import sklearn.neighbors  # noqa: F401  (its BLAS and OpenMP pools loaded now, so a caller can size them)
 
     def stem_masks(self, magnitude: np.ndarray, states: tuple | None = None) -> tuple[np.ndarray, tuple]:
         """(frames, bins) 16 kHz magnitudes -> the (2, frames, bins) masks of the vocals and of the

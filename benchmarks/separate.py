@@ -111,8 +111,9 @@ def profile(song: Path, model_dir: Path, mono: bool) -> dict[str, float]:
     scipy.fft.irfft = timed("inverse FFT", scipy.fft.irfft)
     soundfile.SoundFile.write = timed("write stems", soundfile.SoundFile.write)
     module.reuse_freed_memory()
+    from threadpoolctl import threadpool_limits
     try:
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory() as tmp, threadpool_limits(limits=1):  # REPET-SIM's pools too
             outputs = {stem: Path(tmp) / f"{stem}.wav" for stem in ("mixture", "vocals", "accompaniment")}
             started = time.perf_counter()
             module.separate_file(separator, song, outputs, sample_rate=16000 if mono else None, mono=mono)

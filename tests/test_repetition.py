@@ -174,3 +174,28 @@ def test_main_takes_the_repet_weight(tiny_model, tmp_path, capsys):
                       str(tiny_model), "--repet-weight", "2"]) == 1
     assert "weight is from 0 (off) to 1, got 2.0" in capsys.readouterr().err
     assert not (tmp_path / "bad").exists()
+
+
+def test_main_shares_the_cores_with_repet_sims_thread_pools(tiny_model, tmp_path, monkeypatch):
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    for name in ("a", "b"):
+        sf.write(tmp_path / f"{name}.wav", synthetic_sources(1.0, 3)[0], SAMPLE_RATE)
+    seen = []
+
+    def separate_files(separator, plan, *args, **kwargs):  # the pools' sizes while the files are separated
+        seen.append({pool["prefix"]: pool["num_threads"] for pool in threadpoolctl.threadpool_info()})
+        return []
+
+    monkeypatch.setattr("separator.separate_files", separate_files)
+    monkeypatch.setattr("os.cpu_count", lambda: 6)
+    def sizes():
+        return {pool["filepath"]: pool["num_threads"] for pool in threadpoolctl.threadpool_info()}
+
+    for jobs, share in (("2", 3), ("1", 6), ("3", 3)):  # 3 jobs for 2 files: 2 at once
+        with threadpoolctl.threadpool_limits(limits=5):  # wider than the share, whatever this machine has
+            before = sizes()
+            assert main.main([str(tmp_path), "--output-dir", str(tmp_path / "out"), "--model", str(tiny_model),
+                              "--quiet", "--jobs", jobs]) == 0
+            assert seen[-1] and set(seen[-1].values()) == {share}, seen[-1]
+            after = sizes()
+        assert {path: after[path] for path in before} == before  # given back afterwards

@@ -6,6 +6,9 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import progressbar.utils  # noqa: F401  (imported now: progressbar2 takes the sys.stderr of the moment its
+# utils are first imported as the real one, and a first import inside a test that captures stderr
+# would leave every later bar writing to that test's closed stream)
 import pytest
 import soundfile as sf
 

@@ -13,7 +13,9 @@ example's; with 1 the vocals mask is the one of margins 1 1, whose two masks add
 `--repet-weight W [M] guided` compares frames by the network's accompaniment, its magnitudes
 times one minus its vocals mask, instead of by the mixture's, to pick each frame's neighbours
 (REPET-SIM still takes the median of the mixture's frames): the voice on top no longer decides
-which frames sound alike.
+which frames sound alike. `--repet-weight max [M] [guided]` takes the larger of the two masks
+instead of mixing them: REPET-SIM can only take more out of the accompaniment, where it is
+sure enough of the voice to beat the network (what the accompaniment stem is cut by, here).
 REPET-SIM alone scores 2.69 / 5.27 dB vocals on the abjones / amy dev clips, with a higher GSIR
 than the networks from abjones ("Reference points" in the experiment log).
 `--repet-weight 0` is evaluate.py's own mask. Whole clips at the model's rate, mono only
@@ -44,13 +46,14 @@ class BothStemsPrior(WholeClips):
         self.guided = bool(values) and values[-1] == "guided"
         if self.guided:
             values.pop()
+        self.maximum = bool(values) and values[0] == "max"
         try:
-            weight, *margin = map(float, values)
+            weight, *margin = (1.0, *map(float, values[1:])) if self.maximum else map(float, values)
         except ValueError:
             weight, margin = float("nan"), []
         if not 0 <= weight <= 1 or len(margin) > 1 or min(margin, default=1) <= 0:
-            raise SvsError("--repet-weight takes one weight from 0 to 1, optionally a vocals margin above 0, and "
-                           f"optionally the word guided (got {' '.join(map(str, values))})")
+            raise SvsError("--repet-weight takes one weight from 0 to 1 or the word max, optionally a vocals margin "
+                           f"above 0, and optionally the word guided (got {' '.join(map(str, values))})")
         self.weight = np.float32(weight)
         self.margins = (REPET_MARGINS[0], margin[0] if margin else REPET_MARGINS[1])
 
@@ -60,7 +63,7 @@ class BothStemsPrior(WholeClips):
             similar = (1 - mask) * magnitude if self.guided else None
             repet, _ = repet_sim_masks(magnitude, self.config.sample_rate / self.config.hop_length, self.margins,
                                        similar=similar)
-            mask = (1 - self.weight) * mask + self.weight * repet
+            mask = np.maximum(mask, repet) if self.maximum else (1 - self.weight) * mask + self.weight * repet
         return separator.post_filter(np.asarray(mask, np.float32), self.mask_power)
 
 

@@ -518,7 +518,13 @@ def test_repetition_prior_mixes_the_networks_mask_with_repet_sims_before_the_pos
     assert not np.allclose(guided, repet, atol=0.05)
     mixed = module.BothStemsPrior(Given(), ("0.25", "guided"), mask_power=1.0).vocals_mask(magnitude)
     np.testing.assert_allclose(mixed, 0.75 * network + 0.25 * guided, atol=1e-6)
-    for values in (("1.5",), ("0.2", "0"), ("0.2", "1", "3"), (), ("half",), ("guided",), ("0.2", "guided", "1")):
+    # max: the larger of the two masks, here with margin 1 and guided
+    mixed = module.BothStemsPrior(Given(), ("max", "1", "guided"), mask_power=1.0).vocals_mask(magnitude)
+    guided = repet_sim_masks(magnitude, 16000 / 256, (2.0, 1.0), similar=(1 - network) * magnitude)[0]
+    np.testing.assert_allclose(mixed, np.maximum(network, guided), atol=1e-6)
+    assert (mixed > network + 0.1).any() and (mixed == network).any()
+    for values in (("1.5",), ("0.2", "0"), ("0.2", "1", "3"), (), ("half",), ("guided",), ("0.2", "guided", "1"),
+                   ("max", "0"), ("0.2", "max")):
         with pytest.raises(SvsError, match="one weight from 0 to 1"):
             module.BothStemsPrior(Given(), values, mask_power=1.0)
 

@@ -549,3 +549,17 @@ def test_whole_songs_join_each_songs_clips_as_evaluate_mixes_them(lists, tmp_pat
     (tmp_path / "odd.txt").write_text(str(clips[0].with_name("notaclip.wav")) + "\n")
     (tmp_path / "split.json").write_text(json.dumps({"mixing": "0db"}))
     assert module.main(["--list", str(tmp_path / "odd.txt"), "--output-dir", str(tmp_path / "x")]) == 1
+
+
+def test_repetition_context_sets_the_priors_context(tiny_model):
+    from conftest import experiment
+    from separator import load_separator
+    module = experiment("repetition_context")
+    prior = module.with_context(["64"], load_separator, tiny_model, repet_weight=0.25)
+    assert prior.context_frames == 4000  # 64 s at 62.5 frames a second
+    assert module.with_context(["0"], load_separator, tiny_model, repet_weight=0.25).context_frames == 0
+    for values in (["-1"], ["ten"], [], ["1", "2"]):
+        with pytest.raises(SvsError, match="one number of seconds"):
+            module.with_context(values, load_separator, tiny_model, repet_weight=0.25)
+    with pytest.raises(SvsError, match="needs the repetition prior"):
+        module.with_context(["64"], load_separator, tiny_model, repet_weight=0)

@@ -108,17 +108,24 @@ class _Constant:
 def test_prior_mixes_repet_sim_into_the_vocals_mask_and_keeps_the_accompaniments():
     song = np.pad(looped(400), ((0, 0), (0, 513 - 64)))
     magnitude = song[:300]
-    prior = RepetitionPrior(_Constant(), 0.25, mask_power=1.5)
+    prior = RepetitionPrior(_Constant(), 0.25, mask_power=1.5, context_frames=1024)
     masks, (inner_states, context) = prior.stem_masks(magnitude)
     repet, _ = repet_sim_masks(magnitude, FRAME_RATE)
     np.testing.assert_allclose(masks[0], post_filter(0.75 * 0.6 + 0.25 * repet, 1.5), atol=1e-6)
     np.testing.assert_allclose(masks[1], post_filter(np.full_like(repet, 0.6), 1.5), atol=1e-6)
     assert inner_states == 300 and len(context) == 300
-    # the next chunk is compared with the frames before it too
+    # with context, the next chunk is compared with the frames before it too
     later, (_, context) = prior.stem_masks(song[300:], (inner_states, context))
     both, _ = repet_sim_masks(song, FRAME_RATE)
     np.testing.assert_allclose(later[0], post_filter(0.45 + 0.25 * both[300:], 1.5), atol=1e-6)
     assert len(context) == 400
+    # by default (no context) each chunk is compared with itself alone
+    prior = RepetitionPrior(_Constant(), 0.25, mask_power=1.5)
+    _, states = prior.stem_masks(magnitude)
+    later, (_, context) = prior.stem_masks(song[300:], states)
+    alone, _ = repet_sim_masks(song[300:], FRAME_RATE)
+    np.testing.assert_allclose(later[0], post_filter(0.45 + 0.25 * alone, 1.5), atol=1e-6)
+    assert len(context) == 0
     for weight in (0.0, 1.5):
         with pytest.raises(SvsError, match="weight"):
             RepetitionPrior(_Constant(), weight)
@@ -147,12 +154,12 @@ def test_stems_of_the_prior_are_cut_by_two_masks(tiny_model):
     assert np.abs(stems["vocals"] + stems["accompaniment"] - waveform).max() > 1e-3  # no longer adds back
 
 
-@pytest.mark.parametrize("rate,channels", [(16000, 1), (44100, 2)])
-def test_prior_streams_in_blocks_as_one_piece(tiny_model, rate, channels):
+@pytest.mark.parametrize("rate,channels,context", [(16000, 1, 50), (44100, 2, 50), (16000, 1, 0)])
+def test_prior_streams_in_blocks_as_one_piece(tiny_model, rate, channels, context):
     t = np.arange(int(2.5 * rate)) / rate
     waveform = np.stack([np.sin(2 * np.pi * (300 + 40 * c) * t * (1 + 0.2 * t)) * 0.4 + 0.2 * np.sign(np.sin(9 * t))
                          for c in range(channels)]).astype(np.float32)
-    prior = RepetitionPrior(Separator(tiny_model, chunk_frames=60, mask_power=1.0), 0.5, 1.5, context_frames=50)
+    prior = RepetitionPrior(Separator(tiny_model, chunk_frames=60, mask_power=1.0), 0.5, 1.5, context_frames=context)
     whole = prior.separate(waveform, rate)
     for got, stem in zip(streamed(prior, waveform, rate, rate // 3, seed=1), ("vocals", "accompaniment")):
         np.testing.assert_allclose(got, whole[stem], atol=1e-5)

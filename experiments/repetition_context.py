@@ -9,9 +9,10 @@ main.py's repetition prior (`repetition.RepetitionPrior`) compares each 1,024-fr
 with itself and the CONTEXT_FRAMES before it: 1,024 (16 s) when this was written, so a chorus was
 compared only with what came at most 32 s earlier, and none since the experiment log's "More of
 the song for REPET-SIM". `--context-seconds S` keeps S seconds before each chunk instead (rounded
-to frames); the chunks, the networks and everything else are evaluate.py's own. It matters on songs longer than a chunk (`experiments/whole_songs.py`): every MIR-1K clip is
-one chunk and has no context. Needs a separator with the prior (`--repet-weight` above 0, or a
-model whose `repet_weight` is).
+to frames); the chunks, the networks and everything else are evaluate.py's own. It matters on
+songs longer than a chunk (`experiments/whole_songs.py`): every MIR-1K clip is one chunk and has
+no context. Needs a separator with the prior (`--repet-weight` above 0, or a model whose
+`repet_weight` is).
 """
 from __future__ import annotations
 

@@ -130,7 +130,7 @@ class RepetitionPrior(_MaskSeparator):
     stem_mask_count = 2
 
     def __init__(self, inner: _MaskSeparator, weight: float, mask_power: float = 1.0,
-                 context_frames: int = CONTEXT_FRAMES):
+                 context_frames: int = CONTEXT_FRAMES, piece_frames: int | None = None):
         if not 0 < weight <= 1:
             raise SvsError(f"the repetition prior's weight is above 0 and at most 1, got {weight}")
         if inner.config.lookahead:
@@ -142,6 +142,7 @@ class RepetitionPrior(_MaskSeparator):
         self.config, self.chunk_frames, self.backend = inner.config, inner.chunk_frames, inner.backend
         self.input_gain_db, self.semitones = inner.input_gain_db, getattr(inner, "semitones", [])
         self.context_frames = max(0, context_frames)
+        self.piece_frames = piece_frames  # None: each chunk whole
         self.frame_rate = self.config.sample_rate / self.config.hop_length
         import sklearn.neighbors  # noqa: F401  (its BLAS and OpenMP pools loaded now, so a caller can size them)
 
@@ -153,16 +154,28 @@ class RepetitionPrior(_MaskSeparator):
         repet = np.empty_like(mask)  # REPET-SIM's vocals mask
         # chunk by chunk, as the stream hands them over (it may hand several at once), so that
         # what each frame is compared with does not depend on how the input arrived
-        for start in range(0, len(magnitude), self.chunk_frames):
-            piece = magnitude[start:start + self.chunk_frames]
+        for start, stop in self._pieces(len(magnitude)):
+            piece = magnitude[start:stop]
             heard = np.concatenate([context, piece])
             try:
-                repet[start:start + len(piece)] = repet_sim_masks(heard, self.frame_rate, first=len(context))[0]
+                repet[start:stop] = repet_sim_masks(heard, self.frame_rate, first=len(context))[0]
             except SvsError:  # too few frames to compare: the network's mask alone
-                repet[start:start + len(piece)] = mask[start:start + len(piece)]
+                repet[start:stop] = mask[start:stop]
             context = heard[max(0, len(heard) - self.context_frames):]
         vocals = post_filter((1 - self.weight) * mask + self.weight * repet, self.mask_power)
         return np.stack([vocals, post_filter(mask, self.mask_power)]), (inner_states, context)
+
+    def _pieces(self, frames: int) -> list[tuple[int, int]]:
+        """(start, stop) of what REPET-SIM compares at once among `frames` handed over: each chunk
+        of chunk_frames, or with piece_frames, each chunk cut into the fewest pieces of equal
+        length (to a frame) no longer than that."""
+        pieces = []
+        for start in range(0, frames, self.chunk_frames):
+            length = min(self.chunk_frames, frames - start)
+            count = -(-length // self.piece_frames) if self.piece_frames else 1
+            for i in range(count):
+                pieces.append((start + length * i // count, start + length * (i + 1) // count))
+        return pieces
 
     def vocals_mask(self, magnitude: np.ndarray, states: tuple | None = None) -> tuple[np.ndarray, tuple]:
         """The vocals stem's mask (the first of stem_masks) and the states."""

@@ -26,18 +26,24 @@ from repetition import RepetitionPrior  # noqa: E402
 from utils import SvsError  # noqa: E402
 
 
-def with_context(values, load, *args, **kwargs) -> RepetitionPrior:
-    """The separator evaluate.py would load, its prior keeping `values`' one number of seconds before each chunk."""
+def prior_and_frames(option: str, values, load, *args, **kwargs) -> tuple[RepetitionPrior, int]:
+    """The separator evaluate.py would load, which must have the repetition prior, and `values`'
+    one number of seconds (0 or more), given after `option`, in its frames."""
     try:
         (seconds,) = map(float, values)
     except ValueError:
         seconds = float("nan")
     if not seconds >= 0:
-        raise SvsError(f"--context-seconds takes one number of seconds, 0 or more (got {' '.join(values)})")
+        raise SvsError(f"{option} takes one number of seconds, 0 or more (got {' '.join(values)})")
     separator = load(*args, **kwargs)
     if not isinstance(separator, RepetitionPrior):
-        raise SvsError("--context-seconds needs the repetition prior: --repet-weight above 0")
-    separator.context_frames = int(round(seconds * separator.frame_rate))
+        raise SvsError(f"{option} needs the repetition prior: --repet-weight above 0")
+    return separator, int(round(seconds * separator.frame_rate))
+
+
+def with_context(values, load, *args, **kwargs) -> RepetitionPrior:
+    """The separator evaluate.py would load, its prior keeping `values`' one number of seconds before each chunk."""
+    separator, separator.context_frames = prior_and_frames("--context-seconds", values, load, *args, **kwargs)
     return separator
 
 

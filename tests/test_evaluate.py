@@ -563,3 +563,17 @@ def test_repetition_context_sets_the_priors_context(tiny_model):
             module.with_context(values, load_separator, tiny_model, repet_weight=0.25)
     with pytest.raises(SvsError, match="needs the repetition prior"):
         module.with_context(["64"], load_separator, tiny_model, repet_weight=0)
+
+
+def test_repetition_pieces_set_the_priors_pieces(tiny_model):
+    from conftest import experiment
+    from separator import load_separator
+    module = experiment("repetition_pieces")
+    prior = module.with_pieces(["8.192"], load_separator, tiny_model, repet_weight=0.25)
+    assert prior.piece_frames == 512 and prior._pieces(700) == [(0, 350), (350, 700)]
+    assert prior._pieces(2500) == [(0, 512), (512, 1024), (1024, 1536), (1536, 2048), (2048, 2500)]
+    for values in (["0"], ["-1"], ["1", "2"]):
+        with pytest.raises(SvsError, match="--piece-seconds"):
+            module.with_pieces(values, load_separator, tiny_model, repet_weight=0.25)
+    with pytest.raises(SvsError, match="needs the repetition prior"):
+        module.with_pieces(["8"], load_separator, tiny_model, repet_weight=0)

@@ -126,6 +126,12 @@ def test_prior_mixes_repet_sim_into_the_vocals_mask_and_keeps_the_accompaniments
     alone, _ = repet_sim_masks(song[300:], FRAME_RATE)
     np.testing.assert_allclose(later[0], post_filter(0.45 + 0.25 * alone, 1.5), atol=1e-6)
     assert len(context) == 0
+    # with pieces, each chunk is cut into the fewest equal pieces no longer than piece_frames
+    prior = RepetitionPrior(_Constant(), 0.25, mask_power=1.5, piece_frames=160)
+    masks, _ = prior.stem_masks(magnitude)  # 300 frames: two pieces of 150
+    for piece in (slice(0, 150), slice(150, 300)):
+        alone, _ = repet_sim_masks(magnitude[piece], FRAME_RATE)
+        np.testing.assert_allclose(masks[0][piece], post_filter(0.45 + 0.25 * alone, 1.5), atol=1e-6)
     for weight in (0.0, 1.5):
         with pytest.raises(SvsError, match="weight"):
             RepetitionPrior(_Constant(), weight)
@@ -154,12 +160,14 @@ def test_stems_of_the_prior_are_cut_by_two_masks(tiny_model):
     assert np.abs(stems["vocals"] + stems["accompaniment"] - waveform).max() > 1e-3  # no longer adds back
 
 
-@pytest.mark.parametrize("rate,channels,context", [(16000, 1, 50), (44100, 2, 50), (16000, 1, 0)])
-def test_prior_streams_in_blocks_as_one_piece(tiny_model, rate, channels, context):
+@pytest.mark.parametrize("rate,channels,context,pieces", [(16000, 1, 50, None), (44100, 2, 50, None),
+                                                          (16000, 1, 0, None), (16000, 1, 0, 25)])
+def test_prior_streams_in_blocks_as_one_piece(tiny_model, rate, channels, context, pieces):
     t = np.arange(int(2.5 * rate)) / rate
     waveform = np.stack([np.sin(2 * np.pi * (300 + 40 * c) * t * (1 + 0.2 * t)) * 0.4 + 0.2 * np.sign(np.sin(9 * t))
                          for c in range(channels)]).astype(np.float32)
-    prior = RepetitionPrior(Separator(tiny_model, chunk_frames=60, mask_power=1.0), 0.5, 1.5, context_frames=context)
+    prior = RepetitionPrior(Separator(tiny_model, chunk_frames=60, mask_power=1.0), 0.5, 1.5, context_frames=context,
+                            piece_frames=pieces)
     whole = prior.separate(waveform, rate)
     for got, stem in zip(streamed(prior, waveform, rate, rate // 3, seed=1), ("vocals", "accompaniment")):
         np.testing.assert_allclose(got, whole[stem], atol=1e-5)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from separator import _MaskSeparator, post_filter
+from separator import _check_mask_power, _MaskSeparator, post_filter
 from utils import SvsError
 
 REPET_SECONDS = 2.0  # frames closer than this are not neighbours (librosa's example)
@@ -136,8 +136,7 @@ class RepetitionPrior(_MaskSeparator):
         if inner.config.lookahead:
             raise SvsError("the repetition prior needs a model without lookahead: its steps are not the frames "
                            "REPET-SIM compares")
-        if not mask_power > 0:
-            raise SvsError(f"mask power must be positive, got {mask_power}")
+        _check_mask_power(mask_power)
         self.inner, self.weight, self.mask_power = inner, np.float32(weight), mask_power
         self.config, self.chunk_frames, self.backend = inner.config, inner.chunk_frames, inner.backend
         self.input_gain_db, self.semitones = inner.input_gain_db, getattr(inner, "semitones", [])

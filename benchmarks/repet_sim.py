@@ -51,8 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     frame_rate = config.sample_rate / config.hop_length
     magnitudes = []
     for list_path in args.list:
+        mixing = split_mixing(list_path) or "0db"
         for clip in read_list(list_path):
-            mixture, _, _ = load_mir1k_clip(clip, mixing=split_mixing(list_path) or "0db", sample_rate=config.sample_rate)
+            mixture, _, _ = load_mir1k_clip(clip, mixing=mixing, sample_rate=config.sample_rate)
             magnitudes.append(np.abs(librosa.stft(mixture, n_fft=config.n_fft, hop_length=config.hop_length)))
     librosa_masks(magnitudes[0], frame_rate), repet_sim_masks(magnitudes[0].T, frame_rate)  # imports, caches
     seconds = {"librosa": 0.0, "repetition": 0.0}

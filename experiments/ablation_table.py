@@ -372,9 +372,10 @@ SUMMARY = (
 SEED_RUNS = ("dev/seed", "dev/abjones-seed")  # the ablation table's seed-recipe rows (11,000 iterations)
 
 
-def gnsdr_means(names: list[str]) -> dict[str, float]:
-    """{source: mean GNSDR} over the scores summaries `names`."""
-    return {source: sum(read_summary(n)["scores"][source]["GNSDR"] for n in names) / len(names) for source in SOURCES}
+def gnsdr_means(names: list[str], summaries: list[dict] | None = None) -> dict[str, float]:
+    """{source: mean GNSDR} over the scores summaries `names` (or over `summaries`, already read)."""
+    summaries = [read_summary(n) for n in names] if summaries is None else summaries
+    return {source: sum(s["scores"][source]["GNSDR"] for s in summaries) / len(summaries) for source in SOURCES}
 
 
 def summary_gains() -> None:
@@ -397,7 +398,7 @@ def summary_table() -> None:
         spread = f"; vocals {min(vocals):.2f} to {max(vocals):.2f}" if len(names) > 1 else ""
         models = {len(s["model_dir"]) if isinstance(s["model_dir"], list) else 1 for s in summaries}  # evaluate.py's
         unit = "pair" if models == {2} else "run"
-        means = gnsdr_means(names)
+        means = gnsdr_means(names, summaries)
         return (f"{means['vocals']:.2f} / {means['accompaniment']:.2f} "
                 f"({len(names)} {unit}{'s' * (len(names) > 1)}{spread})")
 

@@ -5,8 +5,8 @@ r"""Whole dev songs for evaluate.py: each song's clips, mixed as evaluate.py mix
 
 MIR-1K cuts each song into clips of 4 to 12 s, each shorter than one of the stream's 1,024-frame
 chunks (16 s), so the clip scores never exercise what happens over a song: the GRU states carried
-from chunk to chunk, and the repetition prior's REPET-SIM comparing each chunk with the 16 s
-before it. Here the clips of each song (`<singer>_<song>_<clip>.wav`, in clip order) are joined
+from chunk to chunk, and the repetition prior's REPET-SIM comparing a song chunk by chunk
+instead of a clip as a whole. Here the clips of each song (`<singer>_<song>_<clip>.wav`, in clip order) are joined
 again into one stereo file per song, `<singer>_<song>.wav`: the accompaniment on the left and on
 the right the vocals, scaled clip by clip by the split's mixing rule (0 dB: each clip's vocals to
 its accompaniment's energy), so that a song's `sum` mixture is its clips' mixtures end to end.

@@ -2,6 +2,8 @@
 
 python benchmarks/separate.py            # 30 min of MP3 (ten 3-min songs), a 60-min file, start-up, model only
 python benchmarks/separate.py --profile  # where the time of one song goes, stage by stage
+python benchmarks/separate.py --report statistics/benchmark.json [BEFORE.json]
+                                         # the ratios the README quotes; with BEFORE, each row's change
 
 Inputs are built from songs/*.mp3 (looped to length, 44.1 kHz stereo MP3) in a temporary folder.
 Whole-process numbers run `python main.py` in a subprocess, start-up included.
@@ -127,6 +129,36 @@ def profile(song: Path, model_dir: Path, mono: bool) -> dict[str, float]:
     return result
 
 
+def report(path: Path, before: Path | None = None) -> None:
+    """Print what the README quotes from a benchmark's JSON: the repetition prior's cost (its row
+    against the one without it), the pitch views' (no prior against one view) and the second
+    network's seconds; with `before`, an earlier JSON, each batch row's wall time in both."""
+    rows = {key: value["wall_seconds"] for key, value in json.loads(path.read_text()).items()
+            if key.startswith("batch ")}
+
+    def row(*parts: str) -> tuple[str, float]:
+        found = [key for key in rows if all(part in key for part in parts)]
+        if len(found) != 1:
+            raise SystemExit(f"{path}: {len(found)} batch rows name {' and '.join(parts)}")
+        return found[0], rows[found[0]]
+
+    if any("no repetition prior" in key for key in rows):  # the prior is the default
+        (_, prior), (_, plain) = row("(default)"), row("no repetition prior")
+    else:
+        (_, prior), (_, plain) = row("repetition prior (--repet-weight"), row("(default)")
+    (_, one_view), (_, one_network) = row("stereo, one view"), row("one network, one view")
+    print(f"repetition prior: {prior:.2f} s against {plain:.2f} s without it, {prior / plain:.2f} times")
+    print(f"pitch views (no prior): {plain:.2f} s against {one_view:.2f} s for one view, {plain / one_view:.2f} times")
+    print(f"second network: {one_view - one_network:+.2f} s on the one-view run ({one_view:.2f} against "
+          f"{one_network:.2f} s)")
+    if before is not None:
+        earlier = {key: value["wall_seconds"] for key, value in json.loads(before.read_text()).items()
+                   if key.startswith("batch ")}
+        for key in (key for key in rows if key in earlier):
+            print(f"{key}: {earlier[key]:.2f} s in {before}, {rows[key]:.2f} s here, "
+                  f"{(rows[key] - earlier[key]) / earlier[key]:+.1%}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--songs", type=int, default=10, help="number of songs in the batch")
@@ -136,7 +168,15 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the numbers here")
     parser.add_argument("--profile", action="store_true",
                         help="only time the stages of one song in this process (default and 16 kHz mono output)")
+    parser.add_argument("--report", type=Path, nargs="+", metavar=("JSON", "BEFORE"),
+                        help="only print the ratios the README quotes from a benchmark's JSON; with BEFORE, "
+                             "an earlier one, each batch row's change too")
     args = parser.parse_args()
+    if args.report:
+        if len(args.report) > 2:
+            parser.error("--report takes a JSON file and, optionally, an earlier one")
+        report(*args.report)
+        return
     from config import DEFAULT_RECIPE, RECIPES, load_config, member_dirs
     sources = sorted((ROOT / "songs").glob("*.mp3"))
     if not sources:

@@ -23,6 +23,7 @@ REPET_MARGINS = (2.0, 10.0)  # the example's soft-mask margins: accompaniment, v
 CONTEXT_FRAMES = 0  # RepetitionPrior: frames before each chunk that REPET-SIM also compares with (none
 # by default: on the dev songs 1,024 frames scored lower, 4,000 lower again; "More of the song for
 # REPET-SIM" in the experiment log)
+FILL_FRAMES = 0  # RepetitionPrior: a piece shorter than this is compared with the frames before it too
 _BLOCK = 64  # frames whose medians are taken at once
 
 
@@ -55,13 +56,13 @@ def _nearest_others(magnitude: np.ndarray, count: int, first: int) -> np.ndarray
 
 
 def repeating_part(magnitude: np.ndarray, frame_rate: float, first: int = 0,
-                   similar: np.ndarray | None = None) -> np.ndarray:
+                   similar: np.ndarray | None = None, seconds: float = REPET_SECONDS) -> np.ndarray:
     """(frames, bins) magnitudes -> for frames `first` onward (the earlier ones are only compared
-    with), the median of each one's most similar frames at least REPET_SECONDS away (fewer seconds
+    with), the median of each one's most similar frames at least `seconds` away (fewer seconds
     where a clip is too short), at most the frame itself. `similar`, magnitudes of the same
     shape, are what the frames are compared by instead (default: the magnitudes themselves)."""
     frames = len(magnitude)
-    width = min(int(np.floor(REPET_SECONDS * frame_rate)), (frames - 1) // 2 - 1)  # librosa's limit on width
+    width = min(int(np.floor(seconds * frame_rate)), (frames - 1) // 2 - 1)  # librosa's limit on width
     if width < 1:
         raise SvsError(f"{frames} frames are too few for REPET-SIM")
     keep = int(2 * np.ceil(np.sqrt(frames - 2 * width + 1)))
@@ -89,13 +90,15 @@ def repeating_part(magnitude: np.ndarray, frame_rate: float, first: int = 0,
 
 
 def repet_sim_masks(magnitude: np.ndarray, frame_rate: float, margins: tuple[float, float] = REPET_MARGINS,
-                    first: int = 0, similar: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                    first: int = 0, similar: np.ndarray | None = None,
+                    seconds: float = REPET_SECONDS) -> tuple[np.ndarray, np.ndarray]:
     """(vocals mask, accompaniment mask) of (frames, bins) magnitudes by REPET-SIM, soft masks of
     power 2 with `margins` (accompaniment, vocals); margins 1 and 1 give masks that add up to one.
     With `first`, the masks of frames `first` onward, the earlier frames only compared with;
-    `similar`: what the frames are compared by (repeating_part)."""
+    `similar`: what the frames are compared by, `seconds`: how far apart neighbours are at least
+    (repeating_part)."""
     magnitude = np.asarray(magnitude, np.float32)
-    repeating = repeating_part(magnitude, frame_rate, first, similar)
+    repeating = repeating_part(magnitude, frame_rate, first, similar, seconds)
     magnitude = magnitude[first:]
     accompaniment_margin, vocals_margin = margins
     vocals = _softmask(magnitude - repeating, vocals_margin * repeating)
@@ -124,13 +127,16 @@ class RepetitionPrior(_MaskSeparator):
     compares the frames of each chunk of `chunk_frames` with the chunk and the `context_frames`
     before it (none by default), so a song costs time in proportion to its length; a clip of up
     to chunk_frames frames (16 s at the defaults, every MIR-1K clip) is compared as a whole, as
-    the experiment log scored it.
+    the experiment log scored it. With `fill_frames`, a piece shorter than that (a song's last
+    chunk) is also compared with the frames before it, as many as make fill_frames in all (off,
+    0, by default). `repet_seconds`: how far apart REPET-SIM's neighbours are at least.
     A model with lookahead is refused: its steps are not the frames REPET-SIM sees."""
 
     stem_mask_count = 2
 
     def __init__(self, inner: _MaskSeparator, weight: float, mask_power: float = 1.0,
-                 context_frames: int = CONTEXT_FRAMES, piece_frames: int | None = None):
+                 context_frames: int = CONTEXT_FRAMES, piece_frames: int | None = None,
+                 fill_frames: int = FILL_FRAMES, repet_seconds: float = REPET_SECONDS):
         if not 0 < weight <= 1:
             raise SvsError(f"the repetition prior's weight is above 0 and at most 1, got {weight}")
         if inner.config.lookahead:
@@ -142,6 +148,7 @@ class RepetitionPrior(_MaskSeparator):
         self.input_gain_db, self.semitones = inner.input_gain_db, getattr(inner, "semitones", [])
         self.context_frames = max(0, context_frames)
         self.piece_frames = piece_frames  # None: each chunk whole
+        self.fill_frames, self.repet_seconds = max(0, fill_frames), repet_seconds
         self.frame_rate = self.config.sample_rate / self.config.hop_length
         import sklearn.neighbors  # noqa: F401  (its BLAS and OpenMP pools loaded now, so a caller can size them)
 
@@ -155,12 +162,15 @@ class RepetitionPrior(_MaskSeparator):
         # what each frame is compared with does not depend on how the input arrived
         for start, stop in self._pieces(len(magnitude)):
             piece = magnitude[start:stop]
-            heard = np.concatenate([context, piece])
+            before = min(len(context), max(self.context_frames, self.fill_frames - len(piece)))
+            heard = np.concatenate([context[len(context) - before:], piece])
             try:
-                repet[start:stop] = repet_sim_masks(heard, self.frame_rate, first=len(context))[0]
+                repet[start:stop] = repet_sim_masks(heard, self.frame_rate, first=before,
+                                                    seconds=self.repet_seconds)[0]
             except SvsError:  # too few frames to compare: the network's mask alone
                 repet[start:stop] = mask[start:stop]
-            context = heard[max(0, len(heard) - self.context_frames):]
+            kept = max(self.context_frames, self.fill_frames)
+            context = np.concatenate([context, piece])[-kept:] if kept else piece[:0]
         vocals = post_filter((1 - self.weight) * mask + self.weight * repet, self.mask_power)
         return np.stack([vocals, post_filter(mask, self.mask_power)]), (inner_states, context)
 

@@ -577,3 +577,26 @@ def test_repetition_pieces_set_the_priors_pieces(tiny_model):
             module.with_pieces(values, load_separator, tiny_model, repet_weight=0.25)
     with pytest.raises(SvsError, match="needs the repetition prior"):
         module.with_pieces(["8"], load_separator, tiny_model, repet_weight=0)
+
+
+def test_repetition_window_sets_the_priors_distance_and_fill(tiny_model, monkeypatch):
+    from conftest import experiment
+    from separator import load_separator
+    module = experiment("repetition_window")
+    prior = module.with_distance(["1"], load_separator, tiny_model, repet_weight=0.25)
+    assert prior.repet_seconds == 1.0 and prior.fill_frames == 0
+    prior = module.with_fill(["16.384"], load_separator, tiny_model, repet_weight=0.25)
+    assert prior.fill_frames == 1024 and prior.repet_seconds == 2.0
+    for values in (["0"], ["-1"], ["1", "2"]):
+        with pytest.raises(SvsError, match="--repet-seconds"):
+            module.with_distance(values, load_separator, tiny_model, repet_weight=0.25)
+    for values in (["-1"], ["ten"]):
+        with pytest.raises(SvsError, match="--fill-seconds"):
+            module.with_fill(values, load_separator, tiny_model, repet_weight=0.25)
+    with pytest.raises(SvsError, match="needs the repetition prior"):
+        module.with_fill(["16"], load_separator, tiny_model, repet_weight=0)
+    chosen = []
+    monkeypatch.setattr(module, "evaluate_with", lambda argv, option, make: chosen.append((option, make)) or 0)
+    module.main(["--fill-seconds", "16", "--list", "x"])
+    module.main(["--repet-seconds", "1", "--list", "x"])
+    assert chosen == [("--fill-seconds", module.with_fill), ("--repet-seconds", module.with_distance)]

@@ -58,6 +58,11 @@ def test_repeating_part_follows_its_definition(frames):
                                rtol=1e-6)
     with pytest.raises(SvsError, match="too few"):
         repeating_part(magnitude[:4], FRAME_RATE)
+    # neighbours at least `seconds` apart instead of 2 s
+    expected = brute_force_repeating(magnitude, min(62, (frames - 1) // 2 - 1))
+    np.testing.assert_allclose(repeating_part(magnitude, FRAME_RATE, seconds=1.0), expected, rtol=1e-6)
+    vocals, _ = repet_sim_masks(magnitude, FRAME_RATE, seconds=1.0)
+    assert (frames < 100) == np.allclose(vocals, repet_sim_masks(magnitude, FRAME_RATE)[0])  # 40: 18 either way
 
 
 def test_repeating_part_compares_frames_by_what_it_is_given():
@@ -132,6 +137,23 @@ def test_prior_mixes_repet_sim_into_the_vocals_mask_and_keeps_the_accompaniments
     for piece in (slice(0, 150), slice(150, 300)):
         alone, _ = repet_sim_masks(magnitude[piece], FRAME_RATE)
         np.testing.assert_allclose(masks[0][piece], post_filter(0.45 + 0.25 * alone, 1.5), atol=1e-6)
+    # with fill_frames, a short piece (a song's last chunk) is compared with the frames before it
+    # too, as many as make fill_frames; a long one with itself alone
+    prior = RepetitionPrior(_Constant(), 0.25, mask_power=1.5, fill_frames=250)
+    _, states = prior.stem_masks(magnitude)
+    assert len(states[1]) == 250
+    later, (_, context) = prior.stem_masks(song[300:], states)  # 100 frames: 150 before them
+    filled, _ = repet_sim_masks(song[150:], FRAME_RATE, first=150)
+    np.testing.assert_allclose(later[0], post_filter(0.45 + 0.25 * filled, 1.5), atol=1e-6)
+    assert not np.allclose(filled, repet_sim_masks(song[300:], FRAME_RATE)[0])
+    masks, _ = prior.stem_masks(magnitude, states)  # 300 frames: none before them
+    np.testing.assert_allclose(masks[0], post_filter(0.45 + 0.25 * repet, 1.5), atol=1e-6)
+    # repet_seconds: how far apart the neighbours are at least
+    prior = RepetitionPrior(_Constant(), 0.25, mask_power=1.5, repet_seconds=1.0)
+    masks, _ = prior.stem_masks(magnitude)
+    closer, _ = repet_sim_masks(magnitude, FRAME_RATE, seconds=1.0)
+    np.testing.assert_allclose(masks[0], post_filter(0.45 + 0.25 * closer, 1.5), atol=1e-6)
+    assert not np.allclose(closer, repet)
     for weight in (0.0, 1.5):
         with pytest.raises(SvsError, match="weight"):
             RepetitionPrior(_Constant(), weight)
@@ -160,14 +182,15 @@ def test_stems_of_the_prior_are_cut_by_two_masks(tiny_model):
     assert np.abs(stems["vocals"] + stems["accompaniment"] - waveform).max() > 1e-3  # no longer adds back
 
 
-@pytest.mark.parametrize("rate,channels,context,pieces", [(16000, 1, 50, None), (44100, 2, 50, None),
-                                                          (16000, 1, 0, None), (16000, 1, 0, 25)])
-def test_prior_streams_in_blocks_as_one_piece(tiny_model, rate, channels, context, pieces):
+@pytest.mark.parametrize("rate,channels,context,pieces,fill", [(16000, 1, 50, None, 0), (44100, 2, 50, None, 0),
+                                                               (16000, 1, 0, None, 0), (16000, 1, 0, 25, 0),
+                                                               (16000, 1, 0, None, 60), (44100, 1, 20, None, 60)])
+def test_prior_streams_in_blocks_as_one_piece(tiny_model, rate, channels, context, pieces, fill):
     t = np.arange(int(2.5 * rate)) / rate
     waveform = np.stack([np.sin(2 * np.pi * (300 + 40 * c) * t * (1 + 0.2 * t)) * 0.4 + 0.2 * np.sign(np.sin(9 * t))
                          for c in range(channels)]).astype(np.float32)
     prior = RepetitionPrior(Separator(tiny_model, chunk_frames=60, mask_power=1.0), 0.5, 1.5, context_frames=context,
-                            piece_frames=pieces)
+                            piece_frames=pieces, fill_frames=fill)
     whole = prior.separate(waveform, rate)
     for got, stem in zip(streamed(prior, waveform, rate, rate // 3, seed=1), ("vocals", "accompaniment")):
         np.testing.assert_allclose(got, whole[stem], atol=1e-5)

@@ -1,0 +1,58 @@
+r"""What REPET-SIM compares: evaluate.py with the repetition prior's neighbour distance or fill set.
+
+    python experiments/repetition_window.py --repet-seconds 1 --repet-weight 0.25 \
+        --list data/dev-abjones/valid.txt --model-dir runs/dev-NAME --model-dir runs/dev-OTHER \
+        --input-gain-db -12 --pitch-views -2 2 --mask-power 1.5 --output-dir statistics/repetition \
+        --name NAME-x2-input-12-views2-wiener1.5-prior0.25-apart1 [other evaluate.py flags]
+    python experiments/repetition_window.py --fill-seconds 16.384 --repet-weight 0.25 \
+        --list data/songs-dev-abjones/valid.txt ... --output-dir statistics/songs --name ...-fill1024
+
+main.py's repetition prior (`repetition.RepetitionPrior`) takes, for each frame, the median of
+its most similar frames at least 2 s away (REPET_SECONDS, librosa's example's), within each
+1,024-frame chunk (16 s) of a song, or within a MIR-1K clip (12 s at most) as a whole.
+`--repet-seconds S` sets that distance (`repet_seconds`): closer neighbours leave more frames to
+choose from in a short clip, but may hold the same sung note. `--fill-seconds S` compares a piece
+shorter than S seconds (rounded to frames; 16.384 s is one chunk), which on a song is its last
+chunk, with the frames before it too, as many as make S seconds in all (`fill_frames`): a song's
+last chunk can be a second or two long, too little for REPET-SIM to find what repeats. Clips
+are not changed by it (each is the whole of what is heard). The chunks, the networks and
+everything else are evaluate.py's own. Needs a separator with the prior (`--repet-weight` above
+0, or a model whose `repet_weight` is).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from whole_clips import evaluate_with  # noqa: E402  (it puts the repository on the path)
+from repetition import RepetitionPrior  # noqa: E402
+from repetition_context import prior_and_frames  # noqa: E402
+from utils import SvsError  # noqa: E402
+
+
+def with_distance(values, load, *args, **kwargs) -> RepetitionPrior:
+    """The separator evaluate.py would load, its REPET-SIM's neighbours at least `values`' seconds apart."""
+    separator, frames = prior_and_frames("--repet-seconds", values, load, *args, **kwargs)
+    if frames < 1:
+        raise SvsError("--repet-seconds must come to at least one frame")
+    separator.repet_seconds = float(values[0])
+    return separator
+
+
+def with_fill(values, load, *args, **kwargs) -> RepetitionPrior:
+    """The separator evaluate.py would load, its prior filling short pieces up to `values`' seconds."""
+    separator, separator.fill_frames = prior_and_frames("--fill-seconds", values, load, *args, **kwargs)
+    return separator
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--fill-seconds" in argv:
+        return evaluate_with(argv, "--fill-seconds", with_fill)
+    return evaluate_with(argv, "--repet-seconds", with_distance)
+
+
+if __name__ == "__main__":  # evaluate.py scores in spawned processes, which import this file
+    sys.exit(main())

@@ -18,6 +18,7 @@ energy, so either rule gives the same mixtures.)
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
 from pathlib import Path
 
@@ -26,7 +27,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from config import Config  # noqa: E402
+from separator import Separator  # noqa: E402
 from utils import SvsError, read_json, read_list, replaced_when_written, write_json, write_list  # noqa: E402
+
+
+CHUNK_FRAMES = inspect.signature(Separator).parameters["chunk_frames"].default  # the stream's chunk
+SHORT_END_SECONDS = 2.0  # a last chunk shorter than this has no neighbours REPET_SECONDS apart
 
 
 def songs_of(clips: list[Path]) -> dict[str, list[Path]]:
@@ -54,9 +60,10 @@ def main(argv: list[str] | None = None) -> int:
         if not split_path.is_file():
             raise SvsError(f"no split.json beside {args.list} to take the mixing rule from")
         split = read_json(split_path)
-        mixing, rate = split["mixing"], Config().sample_rate
+        config = Config()
+        mixing, rate = split["mixing"], config.sample_rate
         songs = songs_of(read_list(args.list))
-        written, seconds = [], []
+        written, seconds, short_ends = [], [], []
         for song, clips in songs.items():
             channels = []
             for clip in clips:
@@ -66,7 +73,11 @@ def main(argv: list[str] | None = None) -> int:
             with replaced_when_written(path) as tmp:
                 sf.write(tmp, np.concatenate(channels), rate, subtype="FLOAT", format="WAV")
             written.append(path)
-            seconds.append(sum(len(part) for part in channels) / rate)
+            samples = sum(len(part) for part in channels)
+            seconds.append(samples / rate)
+            last = (1 + samples // config.hop_length) % CHUNK_FRAMES  # frames of the stream's last chunk
+            if 0 < last < SHORT_END_SECONDS * rate / config.hop_length:
+                short_ends.append(f"{song} ({last} frames)")
         write_list(args.output_dir / "valid.txt", written)
         write_json(args.output_dir / "split.json", {**split, "mixing": "sum", "songs_of": str(args.list),
                                                      "songs_mixed_as": mixing})
@@ -74,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(f"wrote {len(written)} songs ({sum(map(len, songs.values()))} clips) of {args.list} to {args.output_dir}/: "
-          f"{min(seconds):.0f} to {max(seconds):.0f} s long")
+          f"{min(seconds):.0f} to {max(seconds):.0f} s long; ending with a chunk (of {CHUNK_FRAMES} frames) "
+          f"under {SHORT_END_SECONDS:g} s: {', '.join(short_ends) or 'none'}")
     return 0
 
 

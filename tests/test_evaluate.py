@@ -4,6 +4,7 @@ import signal
 
 import numpy as np
 import pytest
+import soundfile as sf
 
 import evaluate
 from utils import SvsError, read_list
@@ -529,7 +530,7 @@ def test_repetition_prior_mixes_the_networks_mask_with_repet_sims_before_the_pos
             module.BothStemsPrior(Given(), values, mask_power=1.0)
 
 
-def test_whole_songs_join_each_songs_clips_as_evaluate_mixes_them(lists, tmp_path):
+def test_whole_songs_join_each_songs_clips_as_evaluate_mixes_them(lists, tmp_path, capsys):
     from conftest import experiment
     from preprocess import load_mir1k_clip
     from utils import read_list
@@ -538,6 +539,17 @@ def test_whole_songs_join_each_songs_clips_as_evaluate_mixes_them(lists, tmp_pat
     assert module.main(["--list", str(lists / "test.txt"), "--output-dir", str(tmp_path / "songs")]) == 0
     clips = read_list(lists / "test.txt")
     songs = read_list(tmp_path / "songs" / "valid.txt")
+    # the songs whose last 1,024-frame chunk is under 2 s (125 frames), as the stream cuts them
+    frames = {song.stem: 1 + sf.info(str(song)).frames // 256 for song in songs}
+    assert module.CHUNK_FRAMES == 1024 and all(count > 125 for count in frames.values())
+    assert capsys.readouterr().out.rstrip().endswith("ending with a chunk (of 1024 frames) under 2 s: none")
+    module.SHORT_END_SECONDS = 60.0  # all of these songs
+    try:
+        assert module.main(["--list", str(lists / "test.txt"), "--output-dir", str(tmp_path / "songs")]) == 0
+    finally:
+        module.SHORT_END_SECONDS = 2.0
+    listed = ", ".join(f"{name} ({count} frames)" for name, count in frames.items())
+    assert capsys.readouterr().out.rstrip().endswith(f"under 60 s: {listed}")
     assert sorted(song.name for song in songs) == sorted({"_".join(c.stem.split("_")[:2]) + ".wav" for c in clips})
     for song in songs:
         mixture, _, _ = load_mir1k_clip(song, mixing="sum")

@@ -129,14 +129,16 @@ class RepetitionPrior(_MaskSeparator):
     to chunk_frames frames (16 s at the defaults, every MIR-1K clip) is compared as a whole, as
     the experiment log scored it. With `fill_frames`, a piece shorter than that (a song's last
     chunk) is also compared with the frames before it, as many as make fill_frames in all (off,
-    0, by default). `repet_seconds`: how far apart REPET-SIM's neighbours are at least.
+    0, by default). `repet_seconds`: how far apart REPET-SIM's neighbours are at least; with
+    `scale_distance`, that is for a whole chunk, and a shorter piece (a clip) gets its share of it.
     A model with lookahead is refused: its steps are not the frames REPET-SIM sees."""
 
     stem_mask_count = 2
 
     def __init__(self, inner: _MaskSeparator, weight: float, mask_power: float = 1.0,
                  context_frames: int = CONTEXT_FRAMES, piece_frames: int | None = None,
-                 fill_frames: int = FILL_FRAMES, repet_seconds: float = REPET_SECONDS):
+                 fill_frames: int = FILL_FRAMES, repet_seconds: float = REPET_SECONDS,
+                 scale_distance: bool = False):
         if not 0 < weight <= 1:
             raise SvsError(f"the repetition prior's weight is above 0 and at most 1, got {weight}")
         if inner.config.lookahead:
@@ -149,6 +151,7 @@ class RepetitionPrior(_MaskSeparator):
         self.context_frames = max(0, context_frames)
         self.piece_frames = piece_frames  # None: each chunk whole
         self.fill_frames, self.repet_seconds = max(0, fill_frames), repet_seconds
+        self.scale_distance = scale_distance
         self.frame_rate = self.config.sample_rate / self.config.hop_length
         import sklearn.neighbors  # noqa: F401  (its BLAS and OpenMP pools loaded now, so a caller can size them)
 
@@ -165,8 +168,10 @@ class RepetitionPrior(_MaskSeparator):
             before = min(len(context), max(self.context_frames, self.fill_frames - len(piece)))
             heard = np.concatenate([context[len(context) - before:], piece])
             try:
-                repet[start:stop] = repet_sim_masks(heard, self.frame_rate, first=before,
-                                                    seconds=self.repet_seconds)[0]
+                seconds = self.repet_seconds
+                if self.scale_distance:
+                    seconds *= min(1.0, len(heard) / self.chunk_frames)
+                repet[start:stop] = repet_sim_masks(heard, self.frame_rate, first=before, seconds=seconds)[0]
             except SvsError:  # too few frames to compare: the network's mask alone
                 repet[start:stop] = mask[start:stop]
             kept = max(self.context_frames, self.fill_frames)

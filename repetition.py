@@ -130,7 +130,8 @@ class RepetitionPrior(_MaskSeparator):
     the experiment log scored it. With `fill_frames`, a piece shorter than that (a song's last
     chunk) is also compared with the frames before it, as many as make fill_frames in all (off,
     0, by default). `repet_seconds`: how far apart REPET-SIM's neighbours are at least; with
-    `scale_distance`, that is for a whole chunk, and a shorter piece (a clip) gets its share of it.
+    `scale_distance` "pieces", that is for a whole chunk and every shorter piece gets its share of
+    it; with "input", only an input shorter than one chunk (a clip, compared whole) does.
     A model with lookahead is refused: its steps are not the frames REPET-SIM sees."""
 
     stem_mask_count = 2
@@ -138,7 +139,7 @@ class RepetitionPrior(_MaskSeparator):
     def __init__(self, inner: _MaskSeparator, weight: float, mask_power: float = 1.0,
                  context_frames: int = CONTEXT_FRAMES, piece_frames: int | None = None,
                  fill_frames: int = FILL_FRAMES, repet_seconds: float = REPET_SECONDS,
-                 scale_distance: bool = False):
+                 scale_distance: str = ""):
         if not 0 < weight <= 1:
             raise SvsError(f"the repetition prior's weight is above 0 and at most 1, got {weight}")
         if inner.config.lookahead:
@@ -151,6 +152,8 @@ class RepetitionPrior(_MaskSeparator):
         self.context_frames = max(0, context_frames)
         self.piece_frames = piece_frames  # None: each chunk whole
         self.fill_frames, self.repet_seconds = max(0, fill_frames), repet_seconds
+        if scale_distance not in ("", "pieces", "input"):
+            raise SvsError(f"scale_distance is '', 'pieces' or 'input', got {scale_distance!r}")
         self.scale_distance = scale_distance
         self.frame_rate = self.config.sample_rate / self.config.hop_length
         import sklearn.neighbors  # noqa: F401  (its BLAS and OpenMP pools loaded now, so a caller can size them)
@@ -158,6 +161,7 @@ class RepetitionPrior(_MaskSeparator):
     def stem_masks(self, magnitude: np.ndarray, states: tuple | None = None) -> tuple[np.ndarray, tuple]:
         """(frames, bins) 16 kHz magnitudes -> the (2, frames, bins) masks of the vocals and of the
         accompaniment's complement, and the states: `inner`'s, and the frames REPET-SIM keeps."""
+        whole = states is None and len(magnitude) < self.chunk_frames  # an input shorter than a chunk, all of it
         inner_states, context = states if states is not None else (None, magnitude[:0])
         mask, inner_states = self.inner.vocals_mask(magnitude, inner_states)
         repet = np.empty_like(mask)  # REPET-SIM's vocals mask
@@ -169,7 +173,7 @@ class RepetitionPrior(_MaskSeparator):
             heard = np.concatenate([context[len(context) - before:], piece])
             try:
                 seconds = self.repet_seconds
-                if self.scale_distance:
+                if self.scale_distance == "pieces" or (self.scale_distance == "input" and whole):
                     seconds *= min(1.0, len(heard) / self.chunk_frames)
                 repet[start:stop] = repet_sim_masks(heard, self.frame_rate, first=before, seconds=seconds)[0]
             except SvsError:  # too few frames to compare: the network's mask alone

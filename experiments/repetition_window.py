@@ -12,8 +12,9 @@ its most similar frames at least 2 s away (REPET_SECONDS, librosa's example's), 
 1,024-frame chunk (16 s) of a song, or within a MIR-1K clip (12 s at most) as a whole.
 `--repet-seconds S` sets that distance (`repet_seconds`): closer neighbours leave more frames to
 choose from in a short clip, but may hold the same sung note. `--repet-seconds S scaled` keeps S
-seconds for a whole chunk and gives a shorter piece, such as a clip, its share of S
-(`scale_distance`): 1 s for a clip of half a chunk (8.2 s). `--fill-seconds S` compares a piece
+seconds for a whole chunk and gives a shorter piece, such as a clip or a song's last chunk, its
+share of S (`scale_distance` "pieces"): 1 s for a clip of half a chunk (8.2 s); `scaled-input`
+does so only for an input shorter than one chunk, such as a clip ("input"). `--fill-seconds S` compares a piece
 shorter than S seconds (rounded to frames; 16.384 s is one chunk), which on a song is its last
 chunk, with the frames before it too, as many as make S seconds in all (`fill_frames`): a song's
 last chunk can be a second or two long, too little for REPET-SIM to find what repeats. Clips
@@ -36,10 +37,10 @@ from utils import SvsError  # noqa: E402
 
 def with_distance(values, load, *args, **kwargs) -> RepetitionPrior:
     """The separator evaluate.py would load, its REPET-SIM's neighbours at least `values`' seconds
-    apart, or with the word `scaled` after them, that share of the frames compared that those
-    seconds are of a whole chunk."""
+    apart, or with the word `scaled` (or `scaled-input`) after them, that share of the frames
+    compared that those seconds are of a whole chunk (for an input shorter than one chunk only)."""
     values = list(values)
-    scaled = bool(values) and values[-1] == "scaled"
+    scaled = {"scaled": "pieces", "scaled-input": "input"}.get(values[-1] if values else "", "")
     separator, frames = prior_and_frames("--repet-seconds", values[:-1] if scaled else values, load, *args, **kwargs)
     if frames < 1:
         raise SvsError("--repet-seconds must come to at least one frame")

@@ -598,10 +598,12 @@ def test_repetition_window_sets_the_priors_distance_and_fill(tiny_model, monkeyp
     prior = module.with_distance(["1"], load_separator, tiny_model, repet_weight=0.25)
     assert prior.repet_seconds == 1.0 and prior.fill_frames == 0 and not prior.scale_distance
     prior = module.with_distance(["2", "scaled"], load_separator, tiny_model, repet_weight=0.25)
-    assert prior.repet_seconds == 2.0 and prior.scale_distance
+    assert prior.repet_seconds == 2.0 and prior.scale_distance == "pieces"
+    prior = module.with_distance(["2", "scaled-input"], load_separator, tiny_model, repet_weight=0.25)
+    assert prior.repet_seconds == 2.0 and prior.scale_distance == "input"
     prior = module.with_fill(["16.384"], load_separator, tiny_model, repet_weight=0.25)
     assert prior.fill_frames == 1024 and prior.repet_seconds == 2.0
-    for values in (["0"], ["-1"], ["1", "2"], ["scaled"], ["0", "scaled"]):
+    for values in (["0"], ["-1"], ["1", "2"], ["scaled"], ["0", "scaled"], ["scaled-input"]):
         with pytest.raises(SvsError, match="--repet-seconds"):
             module.with_distance(values, load_separator, tiny_model, repet_weight=0.25)
     for values in (["-1"], ["ten"]):

@@ -155,11 +155,19 @@ def test_prior_mixes_repet_sim_into_the_vocals_mask_and_keeps_the_accompaniments
     np.testing.assert_allclose(masks[0], post_filter(0.45 + 0.25 * closer, 1.5), atol=1e-6)
     assert not np.allclose(closer, repet)
     # scale_distance: repet_seconds for a whole chunk (1,024 frames), a share of it for fewer
-    prior = RepetitionPrior(_Constant(), 0.25, mask_power=1.5, repet_seconds=4.0, scale_distance=True)
-    masks, _ = prior.stem_masks(song[:256])  # a quarter of a chunk: 1 s
+    # frames: every such piece ("pieces"), or only an input shorter than a chunk ("input")
     closer, _ = repet_sim_masks(song[:256], FRAME_RATE, seconds=1.0)
-    np.testing.assert_allclose(masks[0], post_filter(0.45 + 0.25 * closer, 1.5), atol=1e-6)
     assert not np.allclose(closer, repet_sim_masks(song[:256], FRAME_RATE)[0])
+    for scale in ("pieces", "input"):
+        prior = RepetitionPrior(_Constant(), 0.25, mask_power=1.5, repet_seconds=4.0, scale_distance=scale)
+        masks, states = prior.stem_masks(song[:256])  # an input of a quarter of a chunk: 1 s
+        np.testing.assert_allclose(masks[0], post_filter(0.45 + 0.25 * closer, 1.5), atol=1e-6)
+        # a song's last chunk of 256 frames, after earlier frames: its share only with "pieces"
+        last, _ = prior.stem_masks(song[:256], states)
+        expected = closer if scale == "pieces" else repet_sim_masks(song[:256], FRAME_RATE, seconds=4.0)[0]
+        np.testing.assert_allclose(last[0], post_filter(0.45 + 0.25 * expected, 1.5), atol=1e-6)
+    with pytest.raises(SvsError, match="scale_distance"):
+        RepetitionPrior(_Constant(), 0.25, scale_distance="all")
     for weight in (0.0, 1.5):
         with pytest.raises(SvsError, match="weight"):
             RepetitionPrior(_Constant(), weight)

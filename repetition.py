@@ -131,7 +131,9 @@ class RepetitionPrior(_MaskSeparator):
     chunk) is also compared with the frames before it, as many as make fill_frames in all (off,
     0, by default). `repet_seconds`: how far apart REPET-SIM's neighbours are at least; with
     `scale_distance` "pieces", that is for a whole chunk and every shorter piece gets its share of
-    it; with "input", only an input shorter than one chunk (a clip, compared whole) does.
+    it; with "input", only an input shorter than one chunk (a clip, compared whole) does. With
+    `guided`, REPET-SIM compares frames by `inner`'s accompaniment (the magnitudes times one minus
+    its vocals mask) to pick the neighbours (repeating_part's `similar`); it needs no context.
     A model with lookahead is refused: its steps are not the frames REPET-SIM sees."""
 
     stem_mask_count = 2
@@ -139,7 +141,7 @@ class RepetitionPrior(_MaskSeparator):
     def __init__(self, inner: _MaskSeparator, weight: float, mask_power: float = 1.0,
                  context_frames: int = CONTEXT_FRAMES, piece_frames: int | None = None,
                  fill_frames: int = FILL_FRAMES, repet_seconds: float = REPET_SECONDS,
-                 scale_distance: str = ""):
+                 scale_distance: str = "", guided: bool = False):
         if not 0 < weight <= 1:
             raise SvsError(f"the repetition prior's weight is above 0 and at most 1, got {weight}")
         if inner.config.lookahead:
@@ -155,6 +157,9 @@ class RepetitionPrior(_MaskSeparator):
         if scale_distance not in ("", "pieces", "input"):
             raise SvsError(f"scale_distance is '', 'pieces' or 'input', got {scale_distance!r}")
         self.scale_distance = scale_distance
+        if guided and (self.context_frames or self.fill_frames):
+            raise SvsError("the guided repetition prior compares each piece with itself alone: no context or fill")
+        self.guided = guided
         self.frame_rate = self.config.sample_rate / self.config.hop_length
         import sklearn.neighbors  # noqa: F401  (its BLAS and OpenMP pools loaded now, so a caller can size them)
 
@@ -175,7 +180,9 @@ class RepetitionPrior(_MaskSeparator):
                 seconds = self.repet_seconds
                 if self.scale_distance == "pieces" or (self.scale_distance == "input" and whole):
                     seconds *= min(1.0, len(heard) / self.chunk_frames)
-                repet[start:stop] = repet_sim_masks(heard, self.frame_rate, first=before, seconds=seconds)[0]
+                similar = (1 - mask[start:stop]) * piece if self.guided else None
+                repet[start:stop] = repet_sim_masks(heard, self.frame_rate, first=before, similar=similar,
+                                                    seconds=seconds)[0]
             except SvsError:  # too few frames to compare: the network's mask alone
                 repet[start:stop] = mask[start:stop]
             kept = max(self.context_frames, self.fill_frames)

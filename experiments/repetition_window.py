@@ -14,7 +14,9 @@ its most similar frames at least 2 s away (REPET_SECONDS, librosa's example's), 
 choose from in a short clip, but may hold the same sung note. `--repet-seconds S scaled` keeps S
 seconds for a whole chunk and gives a shorter piece, such as a clip or a song's last chunk, its
 share of S (`scale_distance` "pieces"): 1 s for a clip of half a chunk (8.2 s); `scaled-input`
-does so only for an input shorter than one chunk, such as a clip ("input"). `--fill-seconds S` compares a piece
+does so only for an input shorter than one chunk, such as a clip ("input"). A last word `guided`
+also picks REPET-SIM's neighbours by the networks' accompaniment (`RepetitionPrior`'s `guided`, as
+`experiments/repetition_prior.py --repet-weight 0.25 guided` does). `--fill-seconds S` compares a piece
 shorter than S seconds (rounded to frames; 16.384 s is one chunk), which on a song is its last
 chunk, with the frames before it too, as many as make S seconds in all (`fill_frames`): a song's
 last chunk can be a second or two long, too little for REPET-SIM to find what repeats. Clips
@@ -38,13 +40,17 @@ from utils import SvsError  # noqa: E402
 def with_distance(values, load, *args, **kwargs) -> RepetitionPrior:
     """The separator evaluate.py would load, its REPET-SIM's neighbours at least `values`' seconds
     apart, or with the word `scaled` (or `scaled-input`) after them, that share of the frames
-    compared that those seconds are of a whole chunk (for an input shorter than one chunk only)."""
+    compared that those seconds are of a whole chunk (for an input shorter than one chunk only);
+    a last word `guided`: neighbours picked by the networks' accompaniment."""
     values = list(values)
+    guided = bool(values) and values[-1] == "guided"
+    if guided:
+        values.pop()
     scaled = {"scaled": "pieces", "scaled-input": "input"}.get(values[-1] if values else "", "")
     separator, frames = prior_and_frames("--repet-seconds", values[:-1] if scaled else values, load, *args, **kwargs)
     if frames < 1:
         raise SvsError("--repet-seconds must come to at least one frame")
-    separator.repet_seconds, separator.scale_distance = float(values[0]), scaled
+    separator.repet_seconds, separator.scale_distance, separator.guided = float(values[0]), scaled, guided
     return separator
 
 

@@ -601,6 +601,9 @@ def test_repetition_window_sets_the_priors_distance_and_fill(tiny_model, monkeyp
     assert prior.repet_seconds == 2.0 and prior.scale_distance == "pieces"
     prior = module.with_distance(["2", "scaled-input"], load_separator, tiny_model, repet_weight=0.25)
     assert prior.repet_seconds == 2.0 and prior.scale_distance == "input"
+    assert not prior.guided
+    prior = module.with_distance(["2", "scaled-input", "guided"], load_separator, tiny_model, repet_weight=0.25)
+    assert prior.repet_seconds == 2.0 and prior.scale_distance == "input" and prior.guided
     prior = module.with_fill(["16.384"], load_separator, tiny_model, repet_weight=0.25)
     assert prior.fill_frames == 1024 and prior.repet_seconds == 2.0
     for values in (["0"], ["-1"], ["1", "2"], ["scaled"], ["0", "scaled"], ["scaled-input"]):

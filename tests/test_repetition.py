@@ -168,6 +168,16 @@ def test_prior_mixes_repet_sim_into_the_vocals_mask_and_keeps_the_accompaniments
         np.testing.assert_allclose(last[0], post_filter(0.45 + 0.25 * expected, 1.5), atol=1e-6)
     with pytest.raises(SvsError, match="scale_distance"):
         RepetitionPrior(_Constant(), 0.25, scale_distance="all")
+    # guided: the neighbours picked by the inner separator's accompaniment, (1 - its mask) * magnitudes
+    inner = _Constant()
+    varying = np.random.default_rng(3).uniform(0, 1, magnitude.shape).astype(np.float32)
+    inner.vocals_mask = lambda m, states=None: (varying[:len(m)], states)
+    masks, _ = RepetitionPrior(inner, 0.25, mask_power=1.5, guided=True).stem_masks(magnitude)
+    guided, _ = repet_sim_masks(magnitude, FRAME_RATE, similar=(1 - varying) * magnitude)
+    np.testing.assert_allclose(masks[0], post_filter(0.75 * varying + 0.25 * guided, 1.5), atol=1e-6)
+    assert not np.allclose(guided, repet)
+    with pytest.raises(SvsError, match="guided"):
+        RepetitionPrior(_Constant(), 0.25, guided=True, fill_frames=100)
     for weight in (0.0, 1.5):
         with pytest.raises(SvsError, match="weight"):
             RepetitionPrior(_Constant(), weight)

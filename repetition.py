@@ -24,6 +24,9 @@ CONTEXT_FRAMES = 0  # RepetitionPrior: frames before each chunk that REPET-SIM a
 # by default: on the dev songs 1,024 frames scored lower, 4,000 lower again; "More of the song for
 # REPET-SIM" in the experiment log)
 FILL_FRAMES = 0  # RepetitionPrior: a piece shorter than this is compared with the frames before it too
+SCALE_DISTANCE = "input"  # RepetitionPrior: an input shorter than a chunk gets its share of REPET_SECONDS
+GUIDED = True  # RepetitionPrior: neighbours found by the networks' accompaniment (both: "Guided neighbours
+# and the clip distance together" in the experiment log; +0.20 dB vocals on the dev pairs' clips)
 _BLOCK = 64  # frames whose medians are taken at once
 
 
@@ -133,7 +136,9 @@ class RepetitionPrior(_MaskSeparator):
     `scale_distance` "pieces", that is for a whole chunk and every shorter piece gets its share of
     it; with "input", only an input shorter than one chunk (a clip, compared whole) does. With
     `guided`, REPET-SIM compares frames by `inner`'s accompaniment (the magnitudes times one minus
-    its vocals mask) to pick the neighbours (repeating_part's `similar`); it needs no context.
+    its vocals mask) to pick the neighbours (repeating_part's `similar`), and still takes the
+    median of the magnitudes. The defaults, "input" and guided, are the experiment log's "Guided
+    neighbours and the clip distance together".
     A model with lookahead is refused: its steps are not the frames REPET-SIM sees."""
 
     stem_mask_count = 2
@@ -141,7 +146,7 @@ class RepetitionPrior(_MaskSeparator):
     def __init__(self, inner: _MaskSeparator, weight: float, mask_power: float = 1.0,
                  context_frames: int = CONTEXT_FRAMES, piece_frames: int | None = None,
                  fill_frames: int = FILL_FRAMES, repet_seconds: float = REPET_SECONDS,
-                 scale_distance: str = "", guided: bool = False):
+                 scale_distance: str = SCALE_DISTANCE, guided: bool = GUIDED):
         if not 0 < weight <= 1:
             raise SvsError(f"the repetition prior's weight is above 0 and at most 1, got {weight}")
         if inner.config.lookahead:
@@ -157,38 +162,41 @@ class RepetitionPrior(_MaskSeparator):
         if scale_distance not in ("", "pieces", "input"):
             raise SvsError(f"scale_distance is '', 'pieces' or 'input', got {scale_distance!r}")
         self.scale_distance = scale_distance
-        if guided and (self.context_frames or self.fill_frames):
-            raise SvsError("the guided repetition prior compares each piece with itself alone: no context or fill")
         self.guided = guided
         self.frame_rate = self.config.sample_rate / self.config.hop_length
         import sklearn.neighbors  # noqa: F401  (its BLAS and OpenMP pools loaded now, so a caller can size them)
 
     def stem_masks(self, magnitude: np.ndarray, states: tuple | None = None) -> tuple[np.ndarray, tuple]:
         """(frames, bins) 16 kHz magnitudes -> the (2, frames, bins) masks of the vocals and of the
-        accompaniment's complement, and the states: `inner`'s, and the frames REPET-SIM keeps."""
+        accompaniment's complement, and the states: `inner`'s, and the frames REPET-SIM keeps (their
+        magnitudes, and what they are compared by)."""
         whole = states is None and len(magnitude) < self.chunk_frames  # an input shorter than a chunk, all of it
-        inner_states, context = states if states is not None else (None, magnitude[:0])
+        inner_states, context, context_similar = states if states is not None else (None, magnitude[:0], magnitude[:0])
         mask, inner_states = self.inner.vocals_mask(magnitude, inner_states)
+        similar = (1 - mask) * magnitude if self.guided else magnitude  # what frames are compared by
         repet = np.empty_like(mask)  # REPET-SIM's vocals mask
         # chunk by chunk, as the stream hands them over (it may hand several at once), so that
         # what each frame is compared with does not depend on how the input arrived
         for start, stop in self._pieces(len(magnitude)):
-            piece = magnitude[start:stop]
+            piece, piece_similar = magnitude[start:stop], similar[start:stop]
             before = min(len(context), max(self.context_frames, self.fill_frames - len(piece)))
             heard = np.concatenate([context[len(context) - before:], piece])
+            heard_similar = np.concatenate([context_similar[len(context) - before:], piece_similar]) \
+                if self.guided else None
             try:
                 seconds = self.repet_seconds
                 if self.scale_distance == "pieces" or (self.scale_distance == "input" and whole):
                     seconds *= min(1.0, len(heard) / self.chunk_frames)
-                similar = (1 - mask[start:stop]) * piece if self.guided else None
-                repet[start:stop] = repet_sim_masks(heard, self.frame_rate, first=before, similar=similar,
-                                                    seconds=seconds)[0]
+                repet[start:stop] = repet_sim_masks(heard, self.frame_rate, first=before,
+                                                    similar=heard_similar, seconds=seconds)[0]
             except SvsError:  # too few frames to compare: the network's mask alone
                 repet[start:stop] = mask[start:stop]
             kept = max(self.context_frames, self.fill_frames)
             context = np.concatenate([context, piece])[-kept:] if kept else piece[:0]
+            if self.guided:
+                context_similar = np.concatenate([context_similar, piece_similar])[-kept:] if kept else piece[:0]
         vocals = post_filter((1 - self.weight) * mask + self.weight * repet, self.mask_power)
-        return np.stack([vocals, post_filter(mask, self.mask_power)]), (inner_states, context)
+        return np.stack([vocals, post_filter(mask, self.mask_power)]), (inner_states, context, context_similar)
 
     def _pieces(self, frames: int) -> list[tuple[int, int]]:
         """(start, stop) of what REPET-SIM compares at once among `frames` handed over: each chunk

@@ -10,6 +10,7 @@ from separator import PitchViews, Separator, load_separator, post_filter
 from utils import SvsError
 
 FRAME_RATE = SAMPLE_RATE / 256
+PLAIN = {"scale_distance": "", "guided": False}  # REPET-SIM as librosa's example runs it
 
 
 def looped(frames: int, bins: int = 64, seed: int = 0) -> np.ndarray:
@@ -113,43 +114,43 @@ class _Constant:
 def test_prior_mixes_repet_sim_into_the_vocals_mask_and_keeps_the_accompaniments():
     song = np.pad(looped(400), ((0, 0), (0, 513 - 64)))
     magnitude = song[:300]
-    prior = RepetitionPrior(_Constant(), 0.25, mask_power=1.5, context_frames=1024)
-    masks, (inner_states, context) = prior.stem_masks(magnitude)
+    prior = RepetitionPrior(_Constant(), 0.25, mask_power=1.5, context_frames=1024, **PLAIN)
+    masks, (inner_states, context, _) = prior.stem_masks(magnitude)
     repet, _ = repet_sim_masks(magnitude, FRAME_RATE)
     np.testing.assert_allclose(masks[0], post_filter(0.75 * 0.6 + 0.25 * repet, 1.5), atol=1e-6)
     np.testing.assert_allclose(masks[1], post_filter(np.full_like(repet, 0.6), 1.5), atol=1e-6)
     assert inner_states == 300 and len(context) == 300
     # with context, the next chunk is compared with the frames before it too
-    later, (_, context) = prior.stem_masks(song[300:], (inner_states, context))
+    later, (_, context, _) = prior.stem_masks(song[300:], (inner_states, context, context))
     both, _ = repet_sim_masks(song, FRAME_RATE)
     np.testing.assert_allclose(later[0], post_filter(0.45 + 0.25 * both[300:], 1.5), atol=1e-6)
     assert len(context) == 400
     # by default (no context) each chunk is compared with itself alone
-    prior = RepetitionPrior(_Constant(), 0.25, mask_power=1.5)
+    prior = RepetitionPrior(_Constant(), 0.25, mask_power=1.5, **PLAIN)
     _, states = prior.stem_masks(magnitude)
-    later, (_, context) = prior.stem_masks(song[300:], states)
+    later, (_, context, _) = prior.stem_masks(song[300:], states)
     alone, _ = repet_sim_masks(song[300:], FRAME_RATE)
     np.testing.assert_allclose(later[0], post_filter(0.45 + 0.25 * alone, 1.5), atol=1e-6)
     assert len(context) == 0
     # with pieces, each chunk is cut into the fewest equal pieces no longer than piece_frames
-    prior = RepetitionPrior(_Constant(), 0.25, mask_power=1.5, piece_frames=160)
+    prior = RepetitionPrior(_Constant(), 0.25, mask_power=1.5, piece_frames=160, **PLAIN)
     masks, _ = prior.stem_masks(magnitude)  # 300 frames: two pieces of 150
     for piece in (slice(0, 150), slice(150, 300)):
         alone, _ = repet_sim_masks(magnitude[piece], FRAME_RATE)
         np.testing.assert_allclose(masks[0][piece], post_filter(0.45 + 0.25 * alone, 1.5), atol=1e-6)
     # with fill_frames, a short piece (a song's last chunk) is compared with the frames before it
     # too, as many as make fill_frames; a long one with itself alone
-    prior = RepetitionPrior(_Constant(), 0.25, mask_power=1.5, fill_frames=250)
+    prior = RepetitionPrior(_Constant(), 0.25, mask_power=1.5, fill_frames=250, **PLAIN)
     _, states = prior.stem_masks(magnitude)
     assert len(states[1]) == 250
-    later, (_, context) = prior.stem_masks(song[300:], states)  # 100 frames: 150 before them
+    later, (_, context, _) = prior.stem_masks(song[300:], states)  # 100 frames: 150 before them
     filled, _ = repet_sim_masks(song[150:], FRAME_RATE, first=150)
     np.testing.assert_allclose(later[0], post_filter(0.45 + 0.25 * filled, 1.5), atol=1e-6)
     assert not np.allclose(filled, repet_sim_masks(song[300:], FRAME_RATE)[0])
     masks, _ = prior.stem_masks(magnitude, states)  # 300 frames: none before them
     np.testing.assert_allclose(masks[0], post_filter(0.45 + 0.25 * repet, 1.5), atol=1e-6)
     # repet_seconds: how far apart the neighbours are at least
-    prior = RepetitionPrior(_Constant(), 0.25, mask_power=1.5, repet_seconds=1.0)
+    prior = RepetitionPrior(_Constant(), 0.25, mask_power=1.5, repet_seconds=1.0, **PLAIN)
     masks, _ = prior.stem_masks(magnitude)
     closer, _ = repet_sim_masks(magnitude, FRAME_RATE, seconds=1.0)
     np.testing.assert_allclose(masks[0], post_filter(0.45 + 0.25 * closer, 1.5), atol=1e-6)
@@ -159,7 +160,8 @@ def test_prior_mixes_repet_sim_into_the_vocals_mask_and_keeps_the_accompaniments
     closer, _ = repet_sim_masks(song[:256], FRAME_RATE, seconds=1.0)
     assert not np.allclose(closer, repet_sim_masks(song[:256], FRAME_RATE)[0])
     for scale in ("pieces", "input"):
-        prior = RepetitionPrior(_Constant(), 0.25, mask_power=1.5, repet_seconds=4.0, scale_distance=scale)
+        prior = RepetitionPrior(_Constant(), 0.25, mask_power=1.5, repet_seconds=4.0, scale_distance=scale,
+                                guided=False)
         masks, states = prior.stem_masks(song[:256])  # an input of a quarter of a chunk: 1 s
         np.testing.assert_allclose(masks[0], post_filter(0.45 + 0.25 * closer, 1.5), atol=1e-6)
         # a song's last chunk of 256 frames, after earlier frames: its share only with "pieces"
@@ -168,16 +170,27 @@ def test_prior_mixes_repet_sim_into_the_vocals_mask_and_keeps_the_accompaniments
         np.testing.assert_allclose(last[0], post_filter(0.45 + 0.25 * expected, 1.5), atol=1e-6)
     with pytest.raises(SvsError, match="scale_distance"):
         RepetitionPrior(_Constant(), 0.25, scale_distance="all")
-    # guided: the neighbours picked by the inner separator's accompaniment, (1 - its mask) * magnitudes
+    # guided: the neighbours picked by the inner separator's accompaniment, (1 - its mask) * magnitudes,
+    # also those of the frames kept as context
     inner = _Constant()
-    varying = np.random.default_rng(3).uniform(0, 1, magnitude.shape).astype(np.float32)
-    inner.vocals_mask = lambda m, states=None: (varying[:len(m)], states)
-    masks, _ = RepetitionPrior(inner, 0.25, mask_power=1.5, guided=True).stem_masks(magnitude)
-    guided, _ = repet_sim_masks(magnitude, FRAME_RATE, similar=(1 - varying) * magnitude)
-    np.testing.assert_allclose(masks[0], post_filter(0.75 * varying + 0.25 * guided, 1.5), atol=1e-6)
+    varying = np.random.default_rng(3).uniform(0, 1, song.shape).astype(np.float32)
+    inner.vocals_mask = lambda m, states=None: (varying[(states or 0):(states or 0) + len(m)], (states or 0) + len(m))
+    prior = RepetitionPrior(inner, 0.25, mask_power=1.5, scale_distance="", guided=True, context_frames=1024)
+    masks, states = prior.stem_masks(magnitude)
+    guide = (1 - varying) * song
+    guided, _ = repet_sim_masks(magnitude, FRAME_RATE, similar=guide[:300])
+    np.testing.assert_allclose(masks[0], post_filter(0.75 * varying[:300] + 0.25 * guided, 1.5), atol=1e-6)
     assert not np.allclose(guided, repet)
-    with pytest.raises(SvsError, match="guided"):
-        RepetitionPrior(_Constant(), 0.25, guided=True, fill_frames=100)
+    later, _ = prior.stem_masks(song[300:], states)
+    guided, _ = repet_sim_masks(song, FRAME_RATE, first=300, similar=guide)
+    np.testing.assert_allclose(later[0], post_filter(0.75 * varying[300:] + 0.25 * guided, 1.5), atol=1e-6)
+    # the defaults: guided, and an input shorter than a chunk (here 300 frames of 1,024) compared
+    # with its share of 2 s
+    default = RepetitionPrior(inner, 0.25, mask_power=1.5)
+    assert default.guided and default.scale_distance == "input" and default.repet_seconds == 2.0
+    masks, _ = default.stem_masks(magnitude)
+    guided, _ = repet_sim_masks(magnitude, FRAME_RATE, similar=guide[:300], seconds=2.0 * 300 / 1024)
+    np.testing.assert_allclose(masks[0], post_filter(0.75 * varying[:300] + 0.25 * guided, 1.5), atol=1e-6)
     for weight in (0.0, 1.5):
         with pytest.raises(SvsError, match="weight"):
             RepetitionPrior(_Constant(), weight)

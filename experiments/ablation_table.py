@@ -362,9 +362,15 @@ SUMMARY = (
      [f"repetition/context-pitch8-10k-seeds{s}-x2-input-12-views2-wiener1.5-repet0" for s in ("12", "13", "23")],
      [f"repetition/abjones-context-pitch8-15k-seeds{s}-x2-input-12-views2-wiener1.5-repet0"
       for s in ("12", "13", "23")]),
-    ("the same, with the repetition prior 0.25 (the shipped form: main.py's default)",
+    ("the same, with the repetition prior 0.25 (REPET-SIM as librosa's example runs it)",
      [f"repetition/context-pitch8-10k-seeds{s}-x2-input-12-views2-wiener1.5-prior0.25" for s in ("12", "13", "23")],
      [f"repetition/abjones-context-pitch8-15k-seeds{s}-x2-input-12-views2-wiener1.5-prior0.25"
+      for s in ("12", "13", "23")]),
+    ("the same, REPET-SIM's neighbours found by the networks' accompaniment, 2 s apart scaled to a clip's length "
+     "(the shipped form: main.py's default)",
+     [f"repetition/context-pitch8-10k-seeds{s}-x2-input-12-views2-wiener1.5-prior0.25-apart2scaled-guided"
+      for s in ("12", "13", "23")],
+     [f"repetition/abjones-context-pitch8-15k-seeds{s}-x2-input-12-views2-wiener1.5-prior0.25-apart2scaled-guided"
       for s in ("12", "13", "23")]),
 )
 

@@ -4,7 +4,10 @@ What repeats in a song (the same chords, the same beat) is accompaniment; what d
 likely the voice. REPET-SIM takes, for every frame, the median magnitude of the frames most like
 it (cosine similarity, none within 2 s), the repeating part, and builds soft masks from it. The
 network hears a song once from the start and cannot use that cue, so `RepetitionPrior` mixes
-REPET-SIM's vocals mask into the network's (the experiment log's "A repetition prior").
+REPET-SIM's vocals mask into the network's (the experiment log's "A repetition prior"). Its
+REPET-SIM finds the frames most like each one by the network's accompaniment rather than by the
+mixture, and in an input shorter than a chunk (a clip) neighbours need only be that share of 2 s
+apart ("Guided neighbours and the clip distance together").
 
 `repet_sim_masks` computes what librosa's vocal-separation example computes with
 `librosa.decompose.nn_filter(S, aggregate=np.median, metric="cosine", width=...)`, including which

@@ -180,6 +180,10 @@ def read_estimates(folder: Path, clip: Path, length: int) -> tuple[dict[str, np.
     return stems, changed
 
 
+# what a repetition prior's REPET-SIM compares (repetition.RepetitionPrior), kept with its scores
+REPETITION_SETTINGS = ("guided", "scale_distance", "repet_seconds", "context_frames", "fill_frames", "piece_frames")
+
+
 def score_settings(separator, model_dirs: list[Path], mixing: str, gain_db: float, variant: dict | None) -> dict:
     """What a clip's scores depend on, besides the clip: every network's weights and the way it is run."""
     from config import member_dirs, model_fingerprint
@@ -188,7 +192,9 @@ def score_settings(separator, model_dirs: list[Path], mixing: str, gain_db: floa
             "separator": type(separator).__name__, "variant": variant or {}, "mixing": mixing,
             "gain_db": gain_db, "input_gain_db": separator.input_gain_db, "mask_power": separator.mask_power,
             "pitch_views": [s for s in getattr(separator, "semitones", []) if s],
-            "repet_weight": float(getattr(separator, "weight", 0.0))}
+            "repet_weight": float(getattr(separator, "weight", 0.0)),
+            "repetition": {key: getattr(separator, key) for key in REPETITION_SETTINGS if hasattr(separator, key)}}
+
 
 
 def evaluate(files: list[Path], model_dir: Path | list[Path], mixing: str | None = None, jobs: int = 2,
@@ -288,7 +294,7 @@ def evaluate(files: list[Path], model_dir: Path | list[Path], mixing: str | None
               f"{max(lengths_changed)} samples) and were cut or zero-padded to them", file=sys.stderr)
     if estimates is None:
         summary = {**{key: run[key] for key in ("mixing", "gain_db", "input_gain_db", "mask_power", "pitch_views",
-                                                "repet_weight")},
+                                                "repet_weight", "repetition")},
                    "backend": separator.backend, "config": separator.config.to_json()}
     else:
         summary = {**run, "estimates": str(estimates)}  # as given; the log keeps the resolved folder

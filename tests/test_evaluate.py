@@ -619,3 +619,13 @@ def test_repetition_window_sets_the_priors_distance_and_fill(tiny_model, monkeyp
     module.main(["--fill-seconds", "16", "--list", "x"])
     module.main(["--repet-seconds", "1", "--list", "x"])
     assert chosen == [("--fill-seconds", module.with_fill), ("--repet-seconds", module.with_distance)]
+
+
+def test_scores_keep_what_the_repetition_prior_compares(tiny_model):
+    from separator import load_separator
+    settings = evaluate.score_settings(load_separator(tiny_model, repet_weight=0.25), [tiny_model], "0db", 0.0, None)
+    assert settings["repetition"] == {"guided": True, "scale_distance": "input", "repet_seconds": 2.0,
+                                      "context_frames": 0, "fill_frames": 0, "piece_frames": None}
+    json.dumps(settings)
+    plain = evaluate.score_settings(load_separator(tiny_model, repet_weight=0), [tiny_model], "0db", 0.0, None)
+    assert plain["repetition"] == {} and plain["repet_weight"] == 0.0

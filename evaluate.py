@@ -196,7 +196,6 @@ def score_settings(separator, model_dirs: list[Path], mixing: str, gain_db: floa
             "repetition": {key: getattr(separator, key) for key in REPETITION_SETTINGS if hasattr(separator, key)}}
 
 
-
 def evaluate(files: list[Path], model_dir: Path | list[Path], mixing: str | None = None, jobs: int = 2,
              demo_dir: Path | None = None, quiet: bool = False, gain_db: float = 0.0,
              mask_power: float | None = None, backend: str = "auto", input_gain_db: float | None = None,

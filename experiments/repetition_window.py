@@ -10,8 +10,11 @@ r"""What REPET-SIM compares: evaluate.py with the repetition prior's neighbour d
 main.py's repetition prior (`repetition.RepetitionPrior`) takes, for each frame, the median of
 its most similar frames at least 2 s away (REPET_SECONDS, librosa's example's), within each
 1,024-frame chunk (16 s) of a song, or within a MIR-1K clip (12 s at most) as a whole.
-`--repet-seconds S` sets that distance (`repet_seconds`): closer neighbours leave more frames to
-choose from in a short clip, but may hold the same sung note. `--repet-seconds S scaled` keeps S
+`--repet-seconds S` alone runs it as librosa's example does, with that distance S
+(`repet_seconds`) everywhere and the frames compared by the mixture: closer neighbours leave more
+frames to choose from in a short clip, but may hold the same sung note. (`--repet-seconds 2` is
+the prior as main.py ran it before the experiment log's "Guided neighbours and the clip distance
+together"; `--repet-seconds 2 scaled-input guided` is main.py's default since.) `--repet-seconds S scaled` keeps S
 seconds for a whole chunk and gives a shorter piece, such as a clip or a song's last chunk, its
 share of S (`scale_distance` "pieces"): 1 s for a clip of half a chunk (8.2 s); `scaled-input`
 does so only for an input shorter than one chunk, such as a clip ("input"). A last word `guided`

@@ -6,8 +6,8 @@ it (cosine similarity, none within 2 s), the repeating part, and builds soft mas
 network hears a song once from the start and cannot use that cue, so `RepetitionPrior` mixes
 REPET-SIM's vocals mask into the network's (the experiment log's "A repetition prior"). Its
 REPET-SIM finds the frames most like each one by the network's accompaniment rather than by the
-mixture, and in an input shorter than a chunk (a clip) neighbours need only be that share of 2 s
-apart ("Guided neighbours and the clip distance together").
+mixture, at least 1 s apart in a 16-s chunk of a song and that share of 1 s in an input shorter
+than a chunk, a clip ("Guided neighbours and the clip distance together").
 
 `repet_sim_masks` computes what librosa's vocal-separation example computes with
 `librosa.decompose.nn_filter(S, aggregate=np.median, metric="cosine", width=...)`, including which
@@ -27,9 +27,10 @@ CONTEXT_FRAMES = 0  # RepetitionPrior: frames before each chunk that REPET-SIM a
 # by default: on the dev songs 1,024 frames scored lower, 4,000 lower again; "More of the song for
 # REPET-SIM" in the experiment log)
 FILL_FRAMES = 0  # RepetitionPrior: a piece shorter than this is compared with the frames before it too
-SCALE_DISTANCE = "input"  # RepetitionPrior: an input shorter than a chunk gets its share of REPET_SECONDS
-GUIDED = True  # RepetitionPrior: neighbours found by the networks' accompaniment (both: "Guided neighbours
-# and the clip distance together" in the experiment log; +0.20 dB vocals on the dev pairs' clips)
+PRIOR_SECONDS = 1.0  # RepetitionPrior: how far apart REPET-SIM's neighbours are at least in a whole chunk
+SCALE_DISTANCE = "input"  # RepetitionPrior: an input shorter than a chunk gets its share of PRIOR_SECONDS
+GUIDED = True  # RepetitionPrior: neighbours found by the networks' accompaniment (the three: "Guided
+# neighbours and the clip distance together" in the experiment log)
 _BLOCK = 64  # frames whose medians are taken at once
 
 
@@ -140,15 +141,15 @@ class RepetitionPrior(_MaskSeparator):
     it; with "input", only an input shorter than one chunk (a clip, compared whole) does. With
     `guided`, REPET-SIM compares frames by `inner`'s accompaniment (the magnitudes times one minus
     its vocals mask) to pick the neighbours (repeating_part's `similar`), and still takes the
-    median of the magnitudes. The defaults, "input" and guided, are the experiment log's "Guided
-    neighbours and the clip distance together".
+    median of the magnitudes. The defaults, 1 s, "input" and guided, are the experiment log's
+    "Guided neighbours and the clip distance together".
     A model with lookahead is refused: its steps are not the frames REPET-SIM sees."""
 
     stem_mask_count = 2
 
     def __init__(self, inner: _MaskSeparator, weight: float, mask_power: float = 1.0,
                  context_frames: int = CONTEXT_FRAMES, piece_frames: int | None = None,
-                 fill_frames: int = FILL_FRAMES, repet_seconds: float = REPET_SECONDS,
+                 fill_frames: int = FILL_FRAMES, repet_seconds: float = PRIOR_SECONDS,
                  scale_distance: str = SCALE_DISTANCE, guided: bool = GUIDED):
         if not 0 < weight <= 1:
             raise SvsError(f"the repetition prior's weight is above 0 and at most 1, got {weight}")

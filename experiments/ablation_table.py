@@ -366,11 +366,11 @@ SUMMARY = (
      [f"repetition/context-pitch8-10k-seeds{s}-x2-input-12-views2-wiener1.5-prior0.25" for s in ("12", "13", "23")],
      [f"repetition/abjones-context-pitch8-15k-seeds{s}-x2-input-12-views2-wiener1.5-prior0.25"
       for s in ("12", "13", "23")]),
-    ("the same, REPET-SIM's neighbours found by the networks' accompaniment, 2 s apart scaled to a clip's length "
+    ("the same, REPET-SIM's neighbours found by the networks' accompaniment, 1 s apart scaled to a clip's length "
      "(the shipped form: main.py's default)",
-     [f"repetition/context-pitch8-10k-seeds{s}-x2-input-12-views2-wiener1.5-prior0.25-apart2scaled-guided"
+     [f"repetition/context-pitch8-10k-seeds{s}-x2-input-12-views2-wiener1.5-prior0.25-apart1scaled-guided"
       for s in ("12", "13", "23")],
-     [f"repetition/abjones-context-pitch8-15k-seeds{s}-x2-input-12-views2-wiener1.5-prior0.25-apart2scaled-guided"
+     [f"repetition/abjones-context-pitch8-15k-seeds{s}-x2-input-12-views2-wiener1.5-prior0.25-apart1scaled-guided"
       for s in ("12", "13", "23")]),
 )
 

@@ -605,7 +605,7 @@ def test_repetition_window_sets_the_priors_distance_and_fill(tiny_model, monkeyp
     prior = module.with_distance(["2", "scaled-input", "guided"], load_separator, tiny_model, repet_weight=0.25)
     assert prior.repet_seconds == 2.0 and prior.scale_distance == "input" and prior.guided
     prior = module.with_fill(["16.384"], load_separator, tiny_model, repet_weight=0.25)
-    assert prior.fill_frames == 1024 and prior.repet_seconds == 2.0
+    assert prior.fill_frames == 1024 and prior.repet_seconds == 1.0
     for values in (["0"], ["-1"], ["1", "2"], ["scaled"], ["0", "scaled"], ["scaled-input"]):
         with pytest.raises(SvsError, match="--repet-seconds"):
             module.with_distance(values, load_separator, tiny_model, repet_weight=0.25)
@@ -624,7 +624,7 @@ def test_repetition_window_sets_the_priors_distance_and_fill(tiny_model, monkeyp
 def test_scores_keep_what_the_repetition_prior_compares(tiny_model):
     from separator import load_separator
     settings = evaluate.score_settings(load_separator(tiny_model, repet_weight=0.25), [tiny_model], "0db", 0.0, None)
-    assert settings["repetition"] == {"guided": True, "scale_distance": "input", "repet_seconds": 2.0,
+    assert settings["repetition"] == {"guided": True, "scale_distance": "input", "repet_seconds": 1.0,
                                       "context_frames": 0, "fill_frames": 0, "piece_frames": None}
     json.dumps(settings)
     plain = evaluate.score_settings(load_separator(tiny_model, repet_weight=0), [tiny_model], "0db", 0.0, None)

@@ -10,7 +10,7 @@ from separator import PitchViews, Separator, load_separator, post_filter
 from utils import SvsError
 
 FRAME_RATE = SAMPLE_RATE / 256
-PLAIN = {"scale_distance": "", "guided": False}  # REPET-SIM as librosa's example runs it
+PLAIN = {"scale_distance": "", "guided": False, "repet_seconds": 2.0}  # REPET-SIM as librosa's example runs it
 
 
 def looped(frames: int, bins: int = 64, seed: int = 0) -> np.ndarray:
@@ -150,7 +150,7 @@ def test_prior_mixes_repet_sim_into_the_vocals_mask_and_keeps_the_accompaniments
     masks, _ = prior.stem_masks(magnitude, states)  # 300 frames: none before them
     np.testing.assert_allclose(masks[0], post_filter(0.45 + 0.25 * repet, 1.5), atol=1e-6)
     # repet_seconds: how far apart the neighbours are at least
-    prior = RepetitionPrior(_Constant(), 0.25, mask_power=1.5, repet_seconds=1.0, **PLAIN)
+    prior = RepetitionPrior(_Constant(), 0.25, mask_power=1.5, **{**PLAIN, "repet_seconds": 1.0})
     masks, _ = prior.stem_masks(magnitude)
     closer, _ = repet_sim_masks(magnitude, FRAME_RATE, seconds=1.0)
     np.testing.assert_allclose(masks[0], post_filter(0.45 + 0.25 * closer, 1.5), atol=1e-6)
@@ -175,7 +175,8 @@ def test_prior_mixes_repet_sim_into_the_vocals_mask_and_keeps_the_accompaniments
     inner = _Constant()
     varying = np.random.default_rng(3).uniform(0, 1, song.shape).astype(np.float32)
     inner.vocals_mask = lambda m, states=None: (varying[(states or 0):(states or 0) + len(m)], (states or 0) + len(m))
-    prior = RepetitionPrior(inner, 0.25, mask_power=1.5, scale_distance="", guided=True, context_frames=1024)
+    prior = RepetitionPrior(inner, 0.25, mask_power=1.5, scale_distance="", guided=True, context_frames=1024,
+                            repet_seconds=2.0)
     masks, states = prior.stem_masks(magnitude)
     guide = (1 - varying) * song
     guided, _ = repet_sim_masks(magnitude, FRAME_RATE, similar=guide[:300])
@@ -185,11 +186,11 @@ def test_prior_mixes_repet_sim_into_the_vocals_mask_and_keeps_the_accompaniments
     guided, _ = repet_sim_masks(song, FRAME_RATE, first=300, similar=guide)
     np.testing.assert_allclose(later[0], post_filter(0.75 * varying[300:] + 0.25 * guided, 1.5), atol=1e-6)
     # the defaults: guided, and an input shorter than a chunk (here 300 frames of 1,024) compared
-    # with its share of 2 s
+    # with its share of 1 s
     default = RepetitionPrior(inner, 0.25, mask_power=1.5)
-    assert default.guided and default.scale_distance == "input" and default.repet_seconds == 2.0
+    assert default.guided and default.scale_distance == "input" and default.repet_seconds == 1.0
     masks, _ = default.stem_masks(magnitude)
-    guided, _ = repet_sim_masks(magnitude, FRAME_RATE, similar=guide[:300], seconds=2.0 * 300 / 1024)
+    guided, _ = repet_sim_masks(magnitude, FRAME_RATE, similar=guide[:300], seconds=1.0 * 300 / 1024)
     np.testing.assert_allclose(masks[0], post_filter(0.75 * varying[:300] + 0.25 * guided, 1.5), atol=1e-6)
     for weight in (0.0, 1.5):
         with pytest.raises(SvsError, match="weight"):

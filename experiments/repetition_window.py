@@ -14,8 +14,8 @@ its most similar frames at least 2 s away (REPET_SECONDS, librosa's example's), 
 (`repet_seconds`) everywhere and the frames compared by the mixture: closer neighbours leave more
 frames to choose from in a short clip, but may hold the same sung note. (`--repet-seconds 2` is
 the prior as main.py ran it before the experiment log's "Guided neighbours and the clip distance
-together"; `--repet-seconds 1 scaled-input guided` is main.py's default since, after 2 s for a while.) `--repet-seconds S scaled` keeps S
-seconds for a whole chunk and gives a shorter piece, such as a clip or a song's last chunk, its
+together"; `--repet-seconds 1 scaled-input guided` is main.py's default since, after 2 s for a
+while.) `--repet-seconds S scaled` keeps S seconds for a whole chunk and gives a shorter piece, such as a clip or a song's last chunk, its
 share of S (`scale_distance` "pieces"): 1 s for a clip of half a chunk (8.2 s); `scaled-input`
 does so only for an input shorter than one chunk, such as a clip ("input"). A last word `guided`
 also picks REPET-SIM's neighbours by the networks' accompaniment (`RepetitionPrior`'s `guided`, as

@@ -180,10 +180,6 @@ def read_estimates(folder: Path, clip: Path, length: int) -> tuple[dict[str, np.
     return stems, changed
 
 
-# what a repetition prior's REPET-SIM compares (repetition.RepetitionPrior), kept with its scores
-REPETITION_SETTINGS = ("guided", "scale_distance", "repet_seconds", "context_frames", "fill_frames", "piece_frames")
-
-
 def score_settings(separator, model_dirs: list[Path], mixing: str, gain_db: float, variant: dict | None) -> dict:
     """What a clip's scores depend on, besides the clip: every network's weights and the way it is run."""
     from config import member_dirs, model_fingerprint
@@ -193,7 +189,7 @@ def score_settings(separator, model_dirs: list[Path], mixing: str, gain_db: floa
             "gain_db": gain_db, "input_gain_db": separator.input_gain_db, "mask_power": separator.mask_power,
             "pitch_views": [s for s in getattr(separator, "semitones", []) if s],
             "repet_weight": float(getattr(separator, "weight", 0.0)),
-            "repetition": {key: getattr(separator, key) for key in REPETITION_SETTINGS if hasattr(separator, key)}}
+            "repetition": getattr(separator, "settings", {})}  # what a repetition prior's REPET-SIM compares
 
 
 def evaluate(files: list[Path], model_dir: Path | list[Path], mixing: str | None = None, jobs: int = 2,

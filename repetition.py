@@ -177,7 +177,7 @@ class RepetitionPrior(_MaskSeparator):
         whole = states is None and len(magnitude) < self.chunk_frames  # an input shorter than a chunk, all of it
         inner_states, context, context_similar = states if states is not None else (None, magnitude[:0], magnitude[:0])
         mask, inner_states = self.inner.vocals_mask(magnitude, inner_states)
-        similar = (1 - mask) * magnitude if self.guided else magnitude  # what frames are compared by
+        similar = (1 - mask) * magnitude if self.guided else magnitude  # what the frames are compared by
         repet = np.empty_like(mask)  # REPET-SIM's vocals mask
         # chunk by chunk, as the stream hands them over (it may hand several at once), so that
         # what each frame is compared with does not depend on how the input arrived
@@ -185,8 +185,7 @@ class RepetitionPrior(_MaskSeparator):
             piece, piece_similar = magnitude[start:stop], similar[start:stop]
             before = min(len(context), max(self.context_frames, self.fill_frames - len(piece)))
             heard = np.concatenate([context[len(context) - before:], piece])
-            heard_similar = np.concatenate([context_similar[len(context) - before:], piece_similar]) \
-                if self.guided else None
+            heard_similar = np.concatenate([context_similar[len(context) - before:], piece_similar])
             try:
                 seconds = self.repet_seconds
                 if self.scale_distance == "pieces" or (self.scale_distance == "input" and whole):
@@ -197,10 +196,16 @@ class RepetitionPrior(_MaskSeparator):
                 repet[start:stop] = mask[start:stop]
             kept = max(self.context_frames, self.fill_frames)
             context = np.concatenate([context, piece])[-kept:] if kept else piece[:0]
-            if self.guided:
-                context_similar = np.concatenate([context_similar, piece_similar])[-kept:] if kept else piece[:0]
+            context_similar = np.concatenate([context_similar, piece_similar])[-kept:] if kept else piece[:0]
         vocals = post_filter((1 - self.weight) * mask + self.weight * repet, self.mask_power)
         return np.stack([vocals, post_filter(mask, self.mask_power)]), (inner_states, context, context_similar)
+
+    @property
+    def settings(self) -> dict:
+        """What REPET-SIM compares, as evaluate.py keeps it with the scores."""
+        return {"guided": self.guided, "scale_distance": self.scale_distance, "repet_seconds": self.repet_seconds,
+                "context_frames": self.context_frames, "fill_frames": self.fill_frames,
+                "piece_frames": self.piece_frames}
 
     def _pieces(self, frames: int) -> list[tuple[int, int]]:
         """(start, stop) of what REPET-SIM compares at once among `frames` handed over: each chunk

@@ -26,6 +26,7 @@ from utils import SvsError, finite_float
 
 TOP_BAND_HZ = 4000.0  # masks above the model's 8 kHz Nyquist copy the mean of 4 kHz..8 kHz
 BACKENDS = ("auto", "onnx", "tensorflow")
+CHUNK_FRAMES = 1024  # 16 kHz frames the GRUs are run on at once (16 s), and REPET-SIM compares at once
 
 
 class _MaskSeparator:
@@ -78,7 +79,7 @@ class Separator(_MaskSeparator):
     takes ONNX when model.onnx is there and was exported from these very weights, and otherwise
     TensorFlow, which then writes model.onnx for the next run when it can."""
 
-    def __init__(self, model_dir: str | os.PathLike = "model", chunk_frames: int = 1024,
+    def __init__(self, model_dir: str | os.PathLike = "model", chunk_frames: int = CHUNK_FRAMES,
                  mask_power: float | None = None, backend: str = "auto", threads: int = 1,
                  input_gain_db: float | None = None):
         """`mask_power` p > 1 is a Wiener-style post-filter: with m the model's vocals mask, the
@@ -176,7 +177,7 @@ class Ensemble(_MaskSeparator):
     the vocals mask is the mean of theirs, post-filtered once. The models must share the STFT and
     lookahead; their sizes, features and training may differ. Costs one model's time per member."""
 
-    def __init__(self, model_dirs: list, chunk_frames: int = 1024, mask_power: float = 1.0,
+    def __init__(self, model_dirs: list, chunk_frames: int = CHUNK_FRAMES, mask_power: float = 1.0,
                  backend: str = "auto", threads: int = 1, input_gain_db: float | None = None):
         _check_mask_power(mask_power)
         if len(model_dirs) < 2:

@@ -133,8 +133,11 @@ def report(path: Path, before: Path | None = None) -> None:
     """Print what the README quotes from a benchmark's JSON: the repetition prior's cost (its row
     against the one without it), the pitch views' (no prior against one view) and the second
     network's seconds; with `before`, an earlier JSON, each batch row's wall time in both."""
-    rows = {key: value["wall_seconds"] for key, value in json.loads(path.read_text()).items()
-            if key.startswith("batch ")}
+    def batch_rows(json_path: Path) -> dict[str, float]:
+        return {key: value["wall_seconds"] for key, value in json.loads(json_path.read_text()).items()
+                if key.startswith("batch ")}
+
+    rows = batch_rows(path)
 
     def row(*parts: str) -> tuple[str, float]:
         found = [key for key in rows if all(part in key for part in parts)]
@@ -152,8 +155,7 @@ def report(path: Path, before: Path | None = None) -> None:
     print(f"second network: {one_view - one_network:+.2f} s on the one-view run ({one_view:.2f} against "
           f"{one_network:.2f} s)")
     if before is not None:
-        earlier = {key: value["wall_seconds"] for key, value in json.loads(before.read_text()).items()
-                   if key.startswith("batch ")}
+        earlier = batch_rows(before)
         for key in (key for key in rows if key in earlier):
             print(f"{key}: {earlier[key]:.2f} s in {before}, {rows[key]:.2f} s here, "
                   f"{(rows[key] - earlier[key]) / earlier[key]:+.1%}")

@@ -18,7 +18,6 @@ energy, so either rule gives the same mixtures.)
 from __future__ import annotations
 
 import argparse
-import inspect
 import sys
 from pathlib import Path
 
@@ -27,12 +26,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from config import Config  # noqa: E402
-from separator import Separator  # noqa: E402
+from separator import CHUNK_FRAMES  # noqa: E402  (the stream's chunk)
 from utils import SvsError, read_json, read_list, replaced_when_written, write_json, write_list  # noqa: E402
 
 
-CHUNK_FRAMES = inspect.signature(Separator).parameters["chunk_frames"].default  # the stream's chunk
-SHORT_END_SECONDS = 2.0  # a last chunk shorter than this has no neighbours REPET_SECONDS apart
+SHORT_END_SECONDS = 2.0  # a last chunk shorter than this had no neighbours 2 s apart (the prior's distance then)
 
 
 def songs_of(clips: list[Path]) -> dict[str, list[Path]]:

@@ -174,7 +174,9 @@ class RepetitionPrior(_MaskSeparator):
         """(frames, bins) 16 kHz magnitudes -> the (2, frames, bins) masks of the vocals and of the
         accompaniment's complement, and the states: `inner`'s, and the frames REPET-SIM keeps (their
         magnitudes, and what they are compared by)."""
-        whole = states is None and len(magnitude) < self.chunk_frames  # an input shorter than a chunk, all of it
+        # an input shorter than a chunk, all of it: the stream hands over whole chunks, and a shorter
+        # piece only at the end, so a first piece shorter than a chunk is the whole input
+        whole = states is None and len(magnitude) < self.chunk_frames
         inner_states, context, context_similar = states if states is not None else (None, magnitude[:0], magnitude[:0])
         mask, inner_states = self.inner.vocals_mask(magnitude, inner_states)
         similar = (1 - mask) * magnitude if self.guided else magnitude  # what the frames are compared by

@@ -63,16 +63,21 @@ def _nearest_others(magnitude: np.ndarray, count: int, first: int) -> np.ndarray
 
 
 def repeating_part(magnitude: np.ndarray, frame_rate: float, first: int = 0,
-                   similar: np.ndarray | None = None, seconds: float = REPET_SECONDS) -> np.ndarray:
+                   similar: np.ndarray | None = None, seconds: float = REPET_SECONDS,
+                   neighbours: float = 1.0) -> np.ndarray:
     """(frames, bins) magnitudes -> for frames `first` onward (the earlier ones are only compared
     with), the median of each one's most similar frames at least `seconds` away (fewer seconds
     where a clip is too short), at most the frame itself. `similar`, magnitudes of the same
-    shape, are what the frames are compared by instead (default: the magnitudes themselves)."""
+    shape, are what the frames are compared by instead (default: the magnitudes themselves).
+    `neighbours` scales how many frames the median is of (librosa's example: 1, twice the square
+    root of the frames that can be neighbours, rounded up; the count stays even)."""
     frames = len(magnitude)
     width = min(int(np.floor(seconds * frame_rate)), (frames - 1) // 2 - 1)  # librosa's limit on width
     if width < 1:
         raise SvsError(f"{frames} frames are too few for REPET-SIM")
-    keep = int(2 * np.ceil(np.sqrt(frames - 2 * width + 1)))
+    if not neighbours > 0:
+        raise SvsError(f"REPET-SIM's neighbours are scaled by a number above 0, got {neighbours}")
+    keep = int(2 * np.ceil(neighbours * np.sqrt(frames - 2 * width + 1)))
     count = min(frames - 1, keep + 2 * width)
     magnitude = np.asarray(magnitude, np.float32)
     if similar is None:
@@ -98,14 +103,14 @@ def repeating_part(magnitude: np.ndarray, frame_rate: float, first: int = 0,
 
 def repet_sim_masks(magnitude: np.ndarray, frame_rate: float, margins: tuple[float, float] = REPET_MARGINS,
                     first: int = 0, similar: np.ndarray | None = None,
-                    seconds: float = REPET_SECONDS) -> tuple[np.ndarray, np.ndarray]:
+                    seconds: float = REPET_SECONDS, neighbours: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """(vocals mask, accompaniment mask) of (frames, bins) magnitudes by REPET-SIM, soft masks of
     power 2 with `margins` (accompaniment, vocals); margins 1 and 1 give masks that add up to one.
     With `first`, the masks of frames `first` onward, the earlier frames only compared with;
-    `similar`: what the frames are compared by, `seconds`: how far apart neighbours are at least
-    (repeating_part)."""
+    `similar`: what the frames are compared by, `seconds`: how far apart neighbours are at least,
+    `neighbours`: how many there are, scaled (repeating_part)."""
     magnitude = np.asarray(magnitude, np.float32)
-    repeating = repeating_part(magnitude, frame_rate, first, similar, seconds)
+    repeating = repeating_part(magnitude, frame_rate, first, similar, seconds, neighbours)
     magnitude = magnitude[first:]
     accompaniment_margin, vocals_margin = margins
     vocals = _softmask(magnitude - repeating, vocals_margin * repeating)
@@ -142,7 +147,9 @@ class RepetitionPrior(_MaskSeparator):
     `guided`, REPET-SIM compares frames by `inner`'s accompaniment (the magnitudes times one minus
     its vocals mask) to pick the neighbours (repeating_part's `similar`), and still takes the
     median of the magnitudes. The defaults, 1 s, "input" and guided, are the experiment log's
-    "Guided neighbours and the clip distance together".
+    "Guided neighbours and the clip distance together". `vocals_margin` is REPET-SIM's vocals
+    margin and `neighbours` scales how many neighbours its median is of (repet_sim_masks; the
+    example's 10 and 1 by default).
     A model with lookahead is refused: its steps are not the frames REPET-SIM sees."""
 
     stem_mask_count = 2
@@ -150,7 +157,8 @@ class RepetitionPrior(_MaskSeparator):
     def __init__(self, inner: _MaskSeparator, weight: float, mask_power: float = 1.0,
                  context_frames: int = CONTEXT_FRAMES, piece_frames: int | None = None,
                  fill_frames: int = FILL_FRAMES, repet_seconds: float = PRIOR_SECONDS,
-                 scale_distance: str = SCALE_DISTANCE, guided: bool = GUIDED):
+                 scale_distance: str = SCALE_DISTANCE, guided: bool = GUIDED,
+                 vocals_margin: float = REPET_MARGINS[1], neighbours: float = 1.0):
         if not 0 < weight <= 1:
             raise SvsError(f"the repetition prior's weight is above 0 and at most 1, got {weight}")
         if inner.config.lookahead:
@@ -166,7 +174,7 @@ class RepetitionPrior(_MaskSeparator):
         if scale_distance not in ("", "pieces", "input"):
             raise SvsError(f"scale_distance is '', 'pieces' or 'input', got {scale_distance!r}")
         self.scale_distance = scale_distance
-        self.guided = guided
+        self.guided, self.vocals_margin, self.neighbours = guided, vocals_margin, neighbours
         self.frame_rate = self.config.sample_rate / self.config.hop_length
         import sklearn.neighbors  # noqa: F401  (its BLAS and OpenMP pools loaded now, so a caller can size them)
 
@@ -192,8 +200,9 @@ class RepetitionPrior(_MaskSeparator):
                 seconds = self.repet_seconds
                 if self.scale_distance == "pieces" or (self.scale_distance == "input" and whole):
                     seconds *= min(1.0, len(heard) / self.chunk_frames)
-                repet[start:stop] = repet_sim_masks(heard, self.frame_rate, first=before,
-                                                    similar=heard_similar, seconds=seconds)[0]
+                repet[start:stop] = repet_sim_masks(heard, self.frame_rate, (REPET_MARGINS[0], self.vocals_margin),
+                                                    first=before, similar=heard_similar, seconds=seconds,
+                                                    neighbours=self.neighbours)[0]
             except SvsError:  # too few frames to compare: the network's mask alone
                 repet[start:stop] = mask[start:stop]
             kept = max(self.context_frames, self.fill_frames)
@@ -207,7 +216,8 @@ class RepetitionPrior(_MaskSeparator):
         """What REPET-SIM compares, as evaluate.py keeps it with the scores."""
         return {"guided": self.guided, "scale_distance": self.scale_distance, "repet_seconds": self.repet_seconds,
                 "context_frames": self.context_frames, "fill_frames": self.fill_frames,
-                "piece_frames": self.piece_frames}
+                "piece_frames": self.piece_frames, "vocals_margin": self.vocals_margin,
+                "neighbours": self.neighbours}
 
     def _pieces(self, frames: int) -> list[tuple[int, int]]:
         """(start, stop) of what REPET-SIM compares at once among `frames` handed over: each chunk

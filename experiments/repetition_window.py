@@ -19,7 +19,11 @@ while.) `--repet-seconds S scaled` keeps S seconds for a whole chunk and gives a
 share of S (`scale_distance` "pieces"): 1 s for a clip of half a chunk (8.2 s); `scaled-input`
 does so only for an input shorter than one chunk, such as a clip ("input"). A last word `guided`
 also picks REPET-SIM's neighbours by the networks' accompaniment (`RepetitionPrior`'s `guided`, as
-`experiments/repetition_prior.py --repet-weight 0.25 guided` does). `--fill-seconds S` compares a piece
+`experiments/repetition_prior.py --repet-weight 0.25 guided` does). Last, `margin M` sets
+REPET-SIM's vocals margin (10, the example's, by default; `vocals_margin`) and `neighbours F`
+scales how many neighbours its median is of (1 by default: twice the square root of the frames
+that can be neighbours, as in librosa's example; `neighbours`), e.g. `--repet-seconds 1
+scaled-input guided margin 20`. `--fill-seconds S` compares a piece
 shorter than S seconds (rounded to frames; 16.384 s is one chunk), which on a song is its last
 chunk, with the frames before it too, as many as make S seconds in all (`fill_frames`): a song's
 last chunk can be a second or two long, too little for REPET-SIM to find what repeats. Clips
@@ -44,8 +48,17 @@ def with_distance(values, load, *args, **kwargs) -> RepetitionPrior:
     """The separator evaluate.py would load, its REPET-SIM's neighbours at least `values`' seconds
     apart, or with the word `scaled` (or `scaled-input`) after them, that share of the frames
     compared that those seconds are of a whole chunk (for an input shorter than one chunk only);
-    a last word `guided`: neighbours picked by the networks' accompaniment."""
-    values = list(values)
+    a word `guided` after that: neighbours picked by the networks' accompaniment; last, `margin M`
+    and `neighbours F`, in either order: REPET-SIM's vocals margin and its neighbours scaled by F."""
+    values, extra = list(values), {}
+    while len(values) > 2 and values[-2] in ("margin", "neighbours") and values[-2] not in extra:
+        try:
+            extra[values[-2]] = float(values[-1])
+        except ValueError:
+            raise SvsError(f"--repet-seconds: {values[-2]} takes a number, got {values[-1]!r}") from None
+        if not extra[values[-2]] > 0:
+            raise SvsError(f"--repet-seconds: {values[-2]} takes a number above 0, got {values[-1]}")
+        del values[-2:]
     guided = bool(values) and values[-1] == "guided"
     if guided:
         values.pop()
@@ -54,6 +67,8 @@ def with_distance(values, load, *args, **kwargs) -> RepetitionPrior:
     if frames < 1:
         raise SvsError("--repet-seconds must come to at least one frame")
     separator.repet_seconds, separator.scale_distance, separator.guided = float(values[0]), scaled, guided
+    separator.vocals_margin = extra.get("margin", separator.vocals_margin)
+    separator.neighbours = extra.get("neighbours", separator.neighbours)
     return separator
 
 

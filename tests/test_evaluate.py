@@ -604,9 +604,18 @@ def test_repetition_window_sets_the_priors_distance_and_fill(tiny_model, monkeyp
     assert not prior.guided
     prior = module.with_distance(["2", "scaled-input", "guided"], load_separator, tiny_model, repet_weight=0.25)
     assert prior.repet_seconds == 2.0 and prior.scale_distance == "input" and prior.guided
+    assert prior.vocals_margin == 10 and prior.neighbours == 1
+    prior = module.with_distance(["1", "scaled-input", "guided", "margin", "20", "neighbours", "0.5"],
+                                 load_separator, tiny_model, repet_weight=0.25)
+    assert (prior.repet_seconds, prior.scale_distance, prior.guided) == (1.0, "input", True)
+    assert prior.vocals_margin == 20 and prior.neighbours == 0.5
+    prior = module.with_distance(["1", "neighbours", "2", "margin", "5"], load_separator, tiny_model, repet_weight=0.25)
+    assert prior.vocals_margin == 5 and prior.neighbours == 2 and not prior.guided
+    assert prior.settings["vocals_margin"] == 5 and prior.settings["neighbours"] == 2
     prior = module.with_fill(["16.384"], load_separator, tiny_model, repet_weight=0.25)
     assert prior.fill_frames == 1024 and prior.repet_seconds == 1.0
-    for values in (["0"], ["-1"], ["1", "2"], ["scaled"], ["0", "scaled"], ["scaled-input"]):
+    for values in (["0"], ["-1"], ["1", "2"], ["scaled"], ["0", "scaled"], ["scaled-input"],
+                   ["1", "margin", "0"], ["1", "neighbours", "many"], ["1", "margin", "2", "margin", "3"]):
         with pytest.raises(SvsError, match="--repet-seconds"):
             module.with_distance(values, load_separator, tiny_model, repet_weight=0.25)
     for values in (["-1"], ["ten"]):
@@ -625,7 +634,8 @@ def test_scores_keep_what_the_repetition_prior_compares(tiny_model):
     from separator import load_separator
     settings = evaluate.score_settings(load_separator(tiny_model, repet_weight=0.25), [tiny_model], "0db", 0.0, None)
     assert settings["repetition"] == {"guided": True, "scale_distance": "input", "repet_seconds": 1.0,
-                                      "context_frames": 0, "fill_frames": 0, "piece_frames": None}
+                                      "context_frames": 0, "fill_frames": 0, "piece_frames": None,
+                                      "vocals_margin": 10.0, "neighbours": 1.0}
     json.dumps(settings)
     plain = evaluate.score_settings(load_separator(tiny_model, repet_weight=0), [tiny_model], "0db", 0.0, None)
     assert plain["repetition"] == {} and plain["repet_weight"] == 0.0

@@ -28,12 +28,13 @@ def voice_bins(frames: int) -> np.ndarray:
     return 20 + np.cumsum(np.random.default_rng(99).integers(-1, 2, frames)) % 30
 
 
-def brute_force_repeating(magnitude: np.ndarray, width: int, similar: np.ndarray | None = None) -> np.ndarray:
+def brute_force_repeating(magnitude: np.ndarray, width: int, similar: np.ndarray | None = None,
+                          neighbours: float = 1.0) -> np.ndarray:
     """The definition, frame by frame: of each frame's `count` nearest others by cosine distance
     (between the frames of `similar`, default the magnitudes), those at least `width` frames away,
-    the `keep` earliest; their median, at most the frame."""
+    the `keep` earliest (`neighbours` times librosa's count, kept even); their median, at most the frame."""
     frames = len(magnitude)
-    keep = int(2 * np.ceil(np.sqrt(frames - 2 * width + 1)))
+    keep = int(2 * np.ceil(neighbours * np.sqrt(frames - 2 * width + 1)))
     count = min(frames - 1, keep + 2 * width)
     similar = magnitude if similar is None else similar
     norms = np.linalg.norm(similar.astype(np.float64), axis=1)
@@ -64,6 +65,13 @@ def test_repeating_part_follows_its_definition(frames):
     np.testing.assert_allclose(repeating_part(magnitude, FRAME_RATE, seconds=1.0), expected, rtol=1e-6)
     vocals, _ = repet_sim_masks(magnitude, FRAME_RATE, seconds=1.0)
     assert (frames < 100) == np.allclose(vocals, repet_sim_masks(magnitude, FRAME_RATE)[0])  # 40: 18 either way
+    # the median of fewer or more neighbours
+    for neighbours in (0.5, 2.0):
+        expected = brute_force_repeating(magnitude, width, neighbours=neighbours)
+        assert not np.allclose(expected, brute_force_repeating(magnitude, width))
+        np.testing.assert_allclose(repeating_part(magnitude, FRAME_RATE, neighbours=neighbours), expected, rtol=1e-6)
+    with pytest.raises(SvsError, match="neighbours"):
+        repeating_part(magnitude, FRAME_RATE, neighbours=0)
 
 
 def test_repeating_part_compares_frames_by_what_it_is_given():
@@ -192,6 +200,13 @@ def test_prior_mixes_repet_sim_into_the_vocals_mask_and_keeps_the_accompaniments
     masks, _ = default.stem_masks(magnitude)
     guided, _ = repet_sim_masks(magnitude, FRAME_RATE, similar=guide[:300], seconds=1.0 * 300 / 1024)
     np.testing.assert_allclose(masks[0], post_filter(0.75 * varying[:300] + 0.25 * guided, 1.5), atol=1e-6)
+    # vocals_margin and neighbours: REPET-SIM's vocals margin, and how many neighbours its median is of
+    prior = RepetitionPrior(inner, 0.25, mask_power=1.5, vocals_margin=20.0, neighbours=2.0)
+    masks, _ = prior.stem_masks(magnitude)
+    other, _ = repet_sim_masks(magnitude, FRAME_RATE, (2.0, 20.0), similar=guide[:300], seconds=1.0 * 300 / 1024,
+                               neighbours=2.0)
+    np.testing.assert_allclose(masks[0], post_filter(0.75 * varying[:300] + 0.25 * other, 1.5), atol=1e-6)
+    assert not np.allclose(other, guided)
     for weight in (0.0, 1.5):
         with pytest.raises(SvsError, match="weight"):
             RepetitionPrior(_Constant(), weight)

@@ -207,6 +207,9 @@ def test_prior_mixes_repet_sim_into_the_vocals_mask_and_keeps_the_accompaniments
                                neighbours=2.0)
     np.testing.assert_allclose(masks[0], post_filter(0.75 * varying[:300] + 0.25 * other, 1.5), atol=1e-6)
     assert not np.allclose(other, guided)
+    for margin, neighbours in ((0.0, 1.0), (10.0, 0.0)):
+        with pytest.raises(SvsError, match="vocals margin"):
+            RepetitionPrior(_Constant(), 0.25, vocals_margin=margin, neighbours=neighbours)
     for weight in (0.0, 1.5):
         with pytest.raises(SvsError, match="weight"):
             RepetitionPrior(_Constant(), weight)

@@ -176,7 +176,8 @@ class RepetitionPrior(_MaskSeparator):
         self.scale_distance = scale_distance
         # checked here, since stem_masks takes REPET-SIM's errors for too few frames to compare
         if not (vocals_margin > 0 and neighbours > 0):
-            raise SvsError(f"REPET-SIM's vocals margin and neighbours scale are above 0, got {vocals_margin} and {neighbours}")
+            raise SvsError(f"REPET-SIM's vocals margin and neighbours scale are above 0, "
+                           f"got {vocals_margin} and {neighbours}")
         self.guided, self.vocals_margin, self.neighbours = guided, vocals_margin, neighbours
         self.frame_rate = self.config.sample_rate / self.config.hop_length
         import sklearn.neighbors  # noqa: F401  (its BLAS and OpenMP pools loaded now, so a caller can size them)

@@ -149,7 +149,8 @@ class RepetitionPrior(_MaskSeparator):
     median of the magnitudes. The defaults, 1 s, "input" and guided, are the experiment log's
     "Guided neighbours and the clip distance together". `vocals_margin` is REPET-SIM's vocals
     margin and `neighbours` scales how many neighbours its median is of (repet_sim_masks; the
-    example's 10 and 1 by default).
+    example's 10 and 1 by default); what the frames are compared by is raised to `compare_power`
+    (1, magnitudes, by default; 0.5 weighs quiet bins more in the cosine distance).
     A model with lookahead is refused: its steps are not the frames REPET-SIM sees."""
 
     stem_mask_count = 2
@@ -158,7 +159,7 @@ class RepetitionPrior(_MaskSeparator):
                  context_frames: int = CONTEXT_FRAMES, piece_frames: int | None = None,
                  fill_frames: int = FILL_FRAMES, repet_seconds: float = PRIOR_SECONDS,
                  scale_distance: str = SCALE_DISTANCE, guided: bool = GUIDED,
-                 vocals_margin: float = REPET_MARGINS[1], neighbours: float = 1.0):
+                 vocals_margin: float = REPET_MARGINS[1], neighbours: float = 1.0, compare_power: float = 1.0):
         if not 0 < weight <= 1:
             raise SvsError(f"the repetition prior's weight is above 0 and at most 1, got {weight}")
         if inner.config.lookahead:
@@ -175,10 +176,11 @@ class RepetitionPrior(_MaskSeparator):
             raise SvsError(f"scale_distance is '', 'pieces' or 'input', got {scale_distance!r}")
         self.scale_distance = scale_distance
         # checked here, since stem_masks takes REPET-SIM's errors for too few frames to compare
-        if not (vocals_margin > 0 and neighbours > 0):
-            raise SvsError(f"REPET-SIM's vocals margin and neighbours scale are above 0, "
-                           f"got {vocals_margin} and {neighbours}")
+        if not (vocals_margin > 0 and neighbours > 0 and compare_power > 0):
+            raise SvsError(f"REPET-SIM's vocals margin, neighbours scale and compare power are above 0, "
+                           f"got {vocals_margin}, {neighbours} and {compare_power}")
         self.guided, self.vocals_margin, self.neighbours = guided, vocals_margin, neighbours
+        self.compare_power = compare_power
         self.frame_rate = self.config.sample_rate / self.config.hop_length
         import sklearn.neighbors  # noqa: F401  (its BLAS and OpenMP pools loaded now, so a caller can size them)
 
@@ -192,6 +194,8 @@ class RepetitionPrior(_MaskSeparator):
         inner_states, context, context_similar = states if states is not None else (None, magnitude[:0], magnitude[:0])
         mask, inner_states = self.inner.vocals_mask(magnitude, inner_states)
         similar = (1 - mask) * magnitude if self.guided else magnitude  # what the frames are compared by
+        if self.compare_power != 1:
+            similar = similar ** np.float32(self.compare_power)
         repet = np.empty_like(mask)  # REPET-SIM's vocals mask
         # chunk by chunk, as the stream hands them over (it may hand several at once), so that
         # what each frame is compared with does not depend on how the input arrived
@@ -221,7 +225,7 @@ class RepetitionPrior(_MaskSeparator):
         return {"guided": self.guided, "scale_distance": self.scale_distance, "repet_seconds": self.repet_seconds,
                 "context_frames": self.context_frames, "fill_frames": self.fill_frames,
                 "piece_frames": self.piece_frames, "vocals_margin": self.vocals_margin,
-                "neighbours": self.neighbours}
+                "neighbours": self.neighbours, "compare_power": self.compare_power}
 
     def _pieces(self, frames: int) -> list[tuple[int, int]]:
         """(start, stop) of what REPET-SIM compares at once among `frames` handed over: each chunk

@@ -22,7 +22,8 @@ also picks REPET-SIM's neighbours by the networks' accompaniment (`RepetitionPri
 `experiments/repetition_prior.py --repet-weight 0.25 guided` does). Last, `margin M` sets
 REPET-SIM's vocals margin (10, the example's, by default; `vocals_margin`) and `neighbours F`
 scales how many neighbours its median is of (1 by default: twice the square root of the frames
-that can be neighbours, as in librosa's example; `neighbours`), e.g. `--repet-seconds 1
+that can be neighbours, as in librosa's example; `neighbours`), and `power P` raises what the
+frames are compared by to P (1 by default; `compare_power`), e.g. `--repet-seconds 1
 scaled-input guided margin 20`. `--fill-seconds S` compares a piece
 shorter than S seconds (rounded to frames; 16.384 s is one chunk), which on a song is its last
 chunk, with the frames before it too, as many as make S seconds in all (`fill_frames`): a song's
@@ -44,14 +45,18 @@ from repetition_context import prior_and_frames  # noqa: E402
 from utils import SvsError  # noqa: E402
 
 
+WORDS = ("margin", "neighbours", "power")  # the words that take a number, after the others
+
+
 def with_distance(values, load, *args, **kwargs) -> RepetitionPrior:
     """The separator evaluate.py would load, its REPET-SIM's neighbours at least `values`' seconds
     apart, or with the word `scaled` (or `scaled-input`) after them, that share of the frames
     compared that those seconds are of a whole chunk (for an input shorter than one chunk only);
-    a word `guided` after that: neighbours picked by the networks' accompaniment; last, `margin M`
-    and `neighbours F`, in either order: REPET-SIM's vocals margin and its neighbours scaled by F."""
+    a word `guided` after that: neighbours picked by the networks' accompaniment; last, `margin M`,
+    `neighbours F` and `power P`, in any order: REPET-SIM's vocals margin, its neighbours scaled by
+    F, and what its frames are compared by raised to P."""
     values, extra = list(values), {}
-    while len(values) > 2 and values[-2] in ("margin", "neighbours") and values[-2] not in extra:
+    while len(values) > 2 and values[-2] in WORDS and values[-2] not in extra:
         try:
             extra[values[-2]] = float(values[-1])
         except ValueError:
@@ -69,6 +74,7 @@ def with_distance(values, load, *args, **kwargs) -> RepetitionPrior:
     separator.repet_seconds, separator.scale_distance, separator.guided = float(values[0]), scaled, guided
     separator.vocals_margin = extra.get("margin", separator.vocals_margin)
     separator.neighbours = extra.get("neighbours", separator.neighbours)
+    separator.compare_power = extra.get("power", separator.compare_power)
     return separator
 
 

@@ -609,9 +609,12 @@ def test_repetition_window_sets_the_priors_distance_and_fill(tiny_model, monkeyp
                                  load_separator, tiny_model, repet_weight=0.25)
     assert (prior.repet_seconds, prior.scale_distance, prior.guided) == (1.0, "input", True)
     assert prior.vocals_margin == 20 and prior.neighbours == 0.5
-    prior = module.with_distance(["1", "neighbours", "2", "margin", "5"], load_separator, tiny_model, repet_weight=0.25)
-    assert prior.vocals_margin == 5 and prior.neighbours == 2 and not prior.guided
+    assert prior.compare_power == 1
+    prior = module.with_distance(["1", "neighbours", "2", "power", "0.5", "margin", "5"], load_separator, tiny_model,
+                                 repet_weight=0.25)
+    assert prior.vocals_margin == 5 and prior.neighbours == 2 and prior.compare_power == 0.5 and not prior.guided
     assert prior.settings["vocals_margin"] == 5 and prior.settings["neighbours"] == 2
+    assert prior.settings["compare_power"] == 0.5
     prior = module.with_fill(["16.384"], load_separator, tiny_model, repet_weight=0.25)
     assert prior.fill_frames == 1024 and prior.repet_seconds == 1.0
     for values in (["0"], ["-1"], ["1", "2"], ["scaled"], ["0", "scaled"], ["scaled-input"],
@@ -635,7 +638,7 @@ def test_scores_keep_what_the_repetition_prior_compares(tiny_model):
     settings = evaluate.score_settings(load_separator(tiny_model, repet_weight=0.25), [tiny_model], "0db", 0.0, None)
     assert settings["repetition"] == {"guided": True, "scale_distance": "input", "repet_seconds": 1.0,
                                       "context_frames": 0, "fill_frames": 0, "piece_frames": None,
-                                      "vocals_margin": 10.0, "neighbours": 1.0}
+                                      "vocals_margin": 10.0, "neighbours": 1.0, "compare_power": 1.0}
     json.dumps(settings)
     plain = evaluate.score_settings(load_separator(tiny_model, repet_weight=0), [tiny_model], "0db", 0.0, None)
     assert plain["repetition"] == {} and plain["repet_weight"] == 0.0

@@ -207,9 +207,15 @@ def test_prior_mixes_repet_sim_into_the_vocals_mask_and_keeps_the_accompaniments
                                neighbours=2.0)
     np.testing.assert_allclose(masks[0], post_filter(0.75 * varying[:300] + 0.25 * other, 1.5), atol=1e-6)
     assert not np.allclose(other, guided)
-    for margin, neighbours in ((0.0, 1.0), (10.0, 0.0)):
+    # compare_power: the frames compared by their guide raised to it
+    prior = RepetitionPrior(inner, 0.25, mask_power=1.5, compare_power=0.5)
+    masks, _ = prior.stem_masks(magnitude)
+    other, _ = repet_sim_masks(magnitude, FRAME_RATE, similar=guide[:300] ** 0.5, seconds=1.0 * 300 / 1024)
+    np.testing.assert_allclose(masks[0], post_filter(0.75 * varying[:300] + 0.25 * other, 1.5), atol=1e-6)
+    assert not np.allclose(other, guided)
+    for margin, neighbours, power in ((0.0, 1.0, 1.0), (10.0, 0.0, 1.0), (10.0, 1.0, -1.0)):
         with pytest.raises(SvsError, match="vocals margin"):
-            RepetitionPrior(_Constant(), 0.25, vocals_margin=margin, neighbours=neighbours)
+            RepetitionPrior(_Constant(), 0.25, vocals_margin=margin, neighbours=neighbours, compare_power=power)
     for weight in (0.0, 1.5):
         with pytest.raises(SvsError, match="weight"):
             RepetitionPrior(_Constant(), weight)

@@ -140,7 +140,8 @@ RECIPES: dict[str, dict] = {
                     lr_schedule="cosine", iterations=15000, augment=True, pitch_shift=8.0,
                     input_gain_db=-12.0,  # the middle of the input levels it trains on (preprocess.Augmentation)
                     view_shift=2.0, mask_power=1.5,  # test-time pitch views and post-filter (experiments/README.md: Pitch views)
-                    repet_weight=0.25,  # the vocals-only repetition prior (experiments/README.md: A repetition prior)
+                    repet_weight=0.35,  # the vocals-only repetition prior (experiments/README.md: A repetition prior;
+                    # 0.35 since "REPET-SIM's settings again, with guided neighbours")
                     members=2),  # two models trained at once, their masks averaged (README: The shipped model)
 }
 DEFAULT_RECIPE = "context"

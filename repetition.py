@@ -7,7 +7,9 @@ network hears a song once from the start and cannot use that cue, so `Repetition
 REPET-SIM's vocals mask into the network's (the experiment log's "A repetition prior"). Its
 REPET-SIM finds the frames most like each one by the network's accompaniment rather than by the
 mixture, at least 1 s apart in a 16-s chunk of a song and that share of 1 s in an input shorter
-than a chunk, a clip ("Guided neighbours and the clip distance together").
+than a chunk, a clip ("Guided neighbours and the clip distance together"), and its vocals mask
+has a margin of 5, mixed in with the shipped model's weight of 0.35 ("REPET-SIM's settings
+again, with guided neighbours").
 
 `repet_sim_masks` computes what librosa's vocal-separation example computes with
 `librosa.decompose.nn_filter(S, aggregate=np.median, metric="cosine", width=...)`, including which
@@ -31,6 +33,8 @@ PRIOR_SECONDS = 1.0  # RepetitionPrior: how far apart REPET-SIM's neighbours are
 SCALE_DISTANCE = "input"  # RepetitionPrior: an input shorter than a chunk gets its share of PRIOR_SECONDS
 GUIDED = True  # RepetitionPrior: neighbours found by the networks' accompaniment (the three: "Guided
 # neighbours and the clip distance together" in the experiment log)
+PRIOR_MARGIN = 5.0  # RepetitionPrior: REPET-SIM's vocals margin, with the shipped weight 0.35 (rule 5 of
+# "REPET-SIM's settings again, with guided neighbours"; the example's is REPET_MARGINS' 10)
 _BLOCK = 64  # frames whose medians are taken at once
 
 
@@ -148,9 +152,11 @@ class RepetitionPrior(_MaskSeparator):
     its vocals mask) to pick the neighbours (repeating_part's `similar`), and still takes the
     median of the magnitudes. The defaults, 1 s, "input" and guided, are the experiment log's
     "Guided neighbours and the clip distance together". `vocals_margin` is REPET-SIM's vocals
-    margin and `neighbours` scales how many neighbours its median is of (repet_sim_masks; the
-    example's 10 and 1 by default); what the frames are compared by is raised to `compare_power`
-    (1, magnitudes, by default; 0.5 weighs quiet bins more in the cosine distance).
+    margin (5 by default, where the example has 10: with the shipped weight 0.35, the experiment
+    log's "REPET-SIM's settings again, with guided neighbours") and `neighbours` scales how many
+    neighbours its median is of (repet_sim_masks; 1, the example's, by default); what the frames
+    are compared by is raised to `compare_power` (1, magnitudes, by default; 0.5 weighs quiet
+    bins more in the cosine distance).
     A model with lookahead is refused: its steps are not the frames REPET-SIM sees."""
 
     stem_mask_count = 2
@@ -159,7 +165,7 @@ class RepetitionPrior(_MaskSeparator):
                  context_frames: int = CONTEXT_FRAMES, piece_frames: int | None = None,
                  fill_frames: int = FILL_FRAMES, repet_seconds: float = PRIOR_SECONDS,
                  scale_distance: str = SCALE_DISTANCE, guided: bool = GUIDED,
-                 vocals_margin: float = REPET_MARGINS[1], neighbours: float = 1.0, compare_power: float = 1.0):
+                 vocals_margin: float = PRIOR_MARGIN, neighbours: float = 1.0, compare_power: float = 1.0):
         if not 0 < weight <= 1:
             raise SvsError(f"the repetition prior's weight is above 0 and at most 1, got {weight}")
         if inner.config.lookahead:

@@ -267,7 +267,7 @@ def add_mask_arguments(parser) -> None:
                         help="repetition prior: cut the vocals with W of REPET-SIM's mask mixed into the "
                              "network's (what repeats in a song is accompaniment), and the accompaniment with "
                              "the network's own, so the stems no longer add up to the input exactly; 0 is off "
-                             "(default: the model's repet_weight, 0.25 for the shipped model)")
+                             "(default: the model's repet_weight, 0.35 for the shipped model)")
 
 
 def load_separator(model_dirs, pitch_views=None, mask_power: float | None = None, repet_weight: float | None = None,

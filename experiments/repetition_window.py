@@ -7,30 +7,33 @@ r"""What REPET-SIM compares: evaluate.py with the repetition prior's neighbour d
     python experiments/repetition_window.py --fill-seconds 16.384 --repet-weight 0.25 \
         --list data/songs-dev-abjones/valid.txt ... --output-dir statistics/songs --name ...-fill1024
 
-main.py's repetition prior (`repetition.RepetitionPrior`) takes, for each frame, the median of
-its most similar frames at least 2 s away (REPET_SECONDS, librosa's example's), within each
-1,024-frame chunk (16 s) of a song, or within a MIR-1K clip (12 s at most) as a whole.
-`--repet-seconds S` alone runs it as librosa's example does, with that distance S
-(`repet_seconds`) everywhere and the frames compared by the mixture: closer neighbours leave more
-frames to choose from in a short clip, but may hold the same sung note. (`--repet-seconds 2` is
-the prior as main.py ran it before the experiment log's "Guided neighbours and the clip distance
-together"; `--repet-seconds 1 scaled-input guided` is main.py's default since, after 2 s for a
-while.) `--repet-seconds S scaled` keeps S seconds for a whole chunk and gives a shorter piece, such as a clip or a song's last chunk, its
-share of S (`scale_distance` "pieces"): 1 s for a clip of half a chunk (8.2 s); `scaled-input`
-does so only for an input shorter than one chunk, such as a clip ("input"). A last word `guided`
-also picks REPET-SIM's neighbours by the networks' accompaniment (`RepetitionPrior`'s `guided`, as
-`experiments/repetition_prior.py --repet-weight 0.25 guided` does). Last, `margin M` sets
-REPET-SIM's vocals margin (10, the example's, by default; `vocals_margin`) and `neighbours F`
-scales how many neighbours its median is of (1 by default: twice the square root of the frames
-that can be neighbours, as in librosa's example; `neighbours`), and `power P` raises what the
-frames are compared by to P (1 by default; `compare_power`), e.g. `--repet-seconds 1
-scaled-input guided margin 20`. `--fill-seconds S` compares a piece
-shorter than S seconds (rounded to frames; 16.384 s is one chunk), which on a song is its last
-chunk, with the frames before it too, as many as make S seconds in all (`fill_frames`): a song's
-last chunk can be a second or two long, too little for REPET-SIM to find what repeats. Clips
-are not changed by it (each is the whole of what is heard). The chunks, the networks and
-everything else are evaluate.py's own. Needs a separator with the prior (`--repet-weight` above
-0, or a model whose `repet_weight` is).
+main.py's repetition prior (`repetition.RepetitionPrior`) takes, for each frame, the median of its
+most similar frames, within each 1,024-frame chunk (16 s) of a song, or within a MIR-1K clip (12 s
+at most) as a whole. `--repet-seconds S` alone runs it as librosa's example does, with its
+neighbours at least S seconds apart (`repet_seconds`) everywhere, the frames compared by the mixture
+and a vocals margin of 10: closer neighbours leave more frames to choose from in a short clip, but
+may hold the same sung note. `--repet-seconds S scaled` keeps S seconds for a whole chunk and gives
+a shorter piece, such as a clip or a song's last chunk, its share of S (`scale_distance` "pieces"):
+1 s for a clip of half a chunk (8.2 s); `scaled-input` does so only for an input shorter than one
+chunk, such as a clip ("input"). A word `guided` after these also picks REPET-SIM's neighbours by
+the networks' accompaniment (`RepetitionPrior`'s `guided`, as `experiments/repetition_prior.py
+--repet-weight 0.25 guided` does). Last, in any order: `margin M` sets REPET-SIM's vocals margin
+(`vocals_margin`; 10, the example's, unless given, so that the logged commands run as they did),
+`neighbours F` scales how many neighbours its median is of (1 by default: twice the square root of
+the frames that can be neighbours, as in librosa's example; `neighbours`), and `power P` raises what
+the frames are compared by to P (1 by default; `compare_power`).
+
+main.py's prior over time: `--repet-seconds 2 --repet-weight 0.25` until the experiment log's
+"Guided neighbours and the clip distance together", then `--repet-seconds 2 scaled-input guided` and
+`--repet-seconds 1 scaled-input guided` (weight 0.25), and since "REPET-SIM's settings again, with
+guided neighbours" `--repet-seconds 1 scaled-input guided margin 5 --repet-weight 0.35`.
+
+`--fill-seconds S` compares a piece shorter than S seconds (rounded to frames; 16.384 s is one
+chunk), which on a song is its last chunk, with the frames before it too, as many as make S seconds
+in all (`fill_frames`): a song's last chunk can be a second or two long, too little for REPET-SIM to
+find what repeats. Clips are not changed by it (each is the whole of what is heard). The chunks, the
+networks and everything else are evaluate.py's own. Needs a separator with the prior
+(`--repet-weight` above 0, or a model whose `repet_weight` is).
 """
 from __future__ import annotations
 
@@ -40,7 +43,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from whole_clips import evaluate_with  # noqa: E402  (it puts the repository on the path)
-from repetition import RepetitionPrior  # noqa: E402
+from repetition import REPET_MARGINS, RepetitionPrior  # noqa: E402
 from repetition_context import prior_and_frames  # noqa: E402
 from utils import SvsError  # noqa: E402
 
@@ -72,7 +75,7 @@ def with_distance(values, load, *args, **kwargs) -> RepetitionPrior:
     if frames < 1:
         raise SvsError("--repet-seconds must come to at least one frame")
     separator.repet_seconds, separator.scale_distance, separator.guided = float(values[0]), scaled, guided
-    separator.vocals_margin = extra.get("margin", separator.vocals_margin)
+    separator.vocals_margin = extra.get("margin", REPET_MARGINS[1])  # the example's 10 unless given, as logged
     separator.neighbours = extra.get("neighbours", separator.neighbours)
     separator.compare_power = extra.get("power", separator.compare_power)
     return separator

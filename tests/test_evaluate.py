@@ -638,7 +638,7 @@ def test_scores_keep_what_the_repetition_prior_compares(tiny_model):
     settings = evaluate.score_settings(load_separator(tiny_model, repet_weight=0.25), [tiny_model], "0db", 0.0, None)
     assert settings["repetition"] == {"guided": True, "scale_distance": "input", "repet_seconds": 1.0,
                                       "context_frames": 0, "fill_frames": 0, "piece_frames": None,
-                                      "vocals_margin": 10.0, "neighbours": 1.0, "compare_power": 1.0}
+                                      "vocals_margin": 5.0, "neighbours": 1.0, "compare_power": 1.0}
     json.dumps(settings)
     plain = evaluate.score_settings(load_separator(tiny_model, repet_weight=0), [tiny_model], "0db", 0.0, None)
     assert plain["repetition"] == {} and plain["repet_weight"] == 0.0

@@ -10,7 +10,7 @@ from separator import PitchViews, Separator, load_separator, post_filter
 from utils import SvsError
 
 FRAME_RATE = SAMPLE_RATE / 256
-PLAIN = {"scale_distance": "", "guided": False, "repet_seconds": 2.0}  # REPET-SIM as librosa's example runs it
+PLAIN = {"scale_distance": "", "guided": False, "repet_seconds": 2.0, "vocals_margin": 10.0}  # REPET-SIM as librosa's example runs it
 
 
 def looped(frames: int, bins: int = 64, seed: int = 0) -> np.ndarray:
@@ -169,7 +169,7 @@ def test_prior_mixes_repet_sim_into_the_vocals_mask_and_keeps_the_accompaniments
     assert not np.allclose(closer, repet_sim_masks(song[:256], FRAME_RATE)[0])
     for scale in ("pieces", "input"):
         prior = RepetitionPrior(_Constant(), 0.25, mask_power=1.5, repet_seconds=4.0, scale_distance=scale,
-                                guided=False)
+                                guided=False, vocals_margin=10.0)
         masks, states = prior.stem_masks(song[:256])  # an input of a quarter of a chunk: 1 s
         np.testing.assert_allclose(masks[0], post_filter(0.45 + 0.25 * closer, 1.5), atol=1e-6)
         # a song's last chunk of 256 frames, after earlier frames: its share only with "pieces"
@@ -184,7 +184,7 @@ def test_prior_mixes_repet_sim_into_the_vocals_mask_and_keeps_the_accompaniments
     varying = np.random.default_rng(3).uniform(0, 1, song.shape).astype(np.float32)
     inner.vocals_mask = lambda m, states=None: (varying[(states or 0):(states or 0) + len(m)], (states or 0) + len(m))
     prior = RepetitionPrior(inner, 0.25, mask_power=1.5, scale_distance="", guided=True, context_frames=1024,
-                            repet_seconds=2.0)
+                            repet_seconds=2.0, vocals_margin=10.0)
     masks, states = prior.stem_masks(magnitude)
     guide = (1 - varying) * song
     guided, _ = repet_sim_masks(magnitude, FRAME_RATE, similar=guide[:300])
@@ -193,12 +193,15 @@ def test_prior_mixes_repet_sim_into_the_vocals_mask_and_keeps_the_accompaniments
     later, _ = prior.stem_masks(song[300:], states)
     guided, _ = repet_sim_masks(song, FRAME_RATE, first=300, similar=guide)
     np.testing.assert_allclose(later[0], post_filter(0.75 * varying[300:] + 0.25 * guided, 1.5), atol=1e-6)
-    # the defaults: guided, and an input shorter than a chunk (here 300 frames of 1,024) compared
-    # with its share of 1 s
+    # the defaults: guided, an input shorter than a chunk (here 300 frames of 1,024) compared
+    # with its share of 1 s, and a vocals margin of 5
     default = RepetitionPrior(inner, 0.25, mask_power=1.5)
     assert default.guided and default.scale_distance == "input" and default.repet_seconds == 1.0
+    assert default.vocals_margin == 5.0
     masks, _ = default.stem_masks(magnitude)
-    guided, _ = repet_sim_masks(magnitude, FRAME_RATE, similar=guide[:300], seconds=1.0 * 300 / 1024)
+    guided, _ = repet_sim_masks(magnitude, FRAME_RATE, (2.0, 5.0), similar=guide[:300], seconds=1.0 * 300 / 1024)
+    assert not np.allclose(guided, repet_sim_masks(magnitude, FRAME_RATE, similar=guide[:300],
+                                                   seconds=1.0 * 300 / 1024)[0])
     np.testing.assert_allclose(masks[0], post_filter(0.75 * varying[:300] + 0.25 * guided, 1.5), atol=1e-6)
     # vocals_margin and neighbours: REPET-SIM's vocals margin, and how many neighbours its median is of
     prior = RepetitionPrior(inner, 0.25, mask_power=1.5, vocals_margin=20.0, neighbours=2.0)
@@ -210,7 +213,8 @@ def test_prior_mixes_repet_sim_into_the_vocals_mask_and_keeps_the_accompaniments
     # compare_power: the frames compared by their guide raised to it
     prior = RepetitionPrior(inner, 0.25, mask_power=1.5, compare_power=0.5)
     masks, _ = prior.stem_masks(magnitude)
-    other, _ = repet_sim_masks(magnitude, FRAME_RATE, similar=guide[:300] ** 0.5, seconds=1.0 * 300 / 1024)
+    other, _ = repet_sim_masks(magnitude, FRAME_RATE, (2.0, 5.0), similar=guide[:300] ** 0.5,
+                               seconds=1.0 * 300 / 1024)
     np.testing.assert_allclose(masks[0], post_filter(0.75 * varying[:300] + 0.25 * other, 1.5), atol=1e-6)
     assert not np.allclose(other, guided)
     for margin, neighbours, power in ((0.0, 1.0, 1.0), (10.0, 0.0, 1.0), (10.0, 1.0, -1.0)):
@@ -265,11 +269,11 @@ def test_main_takes_the_repet_weight(tiny_model, tmp_path, capsys):
                           str(tiny_model), "--quiet", *flags]) == 0
     off, default, on = ({stem: sf.read(tmp_path / label / f"song_{stem}.wav")[0] for stem in ("src1", "src2")}
                         for label in ("off", "default", "on"))
-    for stems in (on, default):  # the recipe's default weight, 0.25, is another prior again
+    for stems in (on, default):  # the recipe's default weight, 0.35, is another prior again
         np.testing.assert_allclose(stems["src1"], off["src1"], atol=1e-5)
         assert np.abs(stems["src2"] - off["src2"]).max() > 1e-3
     assert np.abs(on["src2"] - default["src2"]).max() > 1e-4
-    assert load_separator(tiny_model).weight == 0.25
+    assert load_separator(tiny_model).weight == np.float32(0.35)
     assert main.main([str(tmp_path / "song.wav"), "--output-dir", str(tmp_path / "bad"), "--model",
                       str(tiny_model), "--repet-weight", "2"]) == 1
     assert "weight is from 0 (off) to 1, got 2.0" in capsys.readouterr().err

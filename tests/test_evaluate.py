@@ -640,5 +640,7 @@ def test_scores_keep_what_the_repetition_prior_compares(tiny_model):
                                       "context_frames": 0, "fill_frames": 0, "piece_frames": None,
                                       "vocals_margin": 5.0, "neighbours": 1.0, "compare_power": 1.0}
     json.dumps(settings)
+    weighted = evaluate.score_settings(load_separator(tiny_model, repet_weight=0.35), [tiny_model], "0db", 0.0, None)
+    assert weighted["repet_weight"] == 0.35  # the weight as given, not its float32 (0.3499999940...)
     plain = evaluate.score_settings(load_separator(tiny_model, repet_weight=0), [tiny_model], "0db", 0.0, None)
     assert plain["repetition"] == {} and plain["repet_weight"] == 0.0

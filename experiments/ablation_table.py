@@ -189,10 +189,12 @@ def shipped() -> None:
         heard = (f"views {views_text(views)}, post-filter {summary['mask_power']:g}" if views
                  else "no views or post-filter" if summary.get("mask_power", 1.0) == 1.0
                  else f"post-filter {summary['mask_power']:g}")
+        margin = summary.get("repetition", {}).get("vocals_margin", 10.0)  # recorded since it could differ
         heard += f", repetition prior {prior:g}" if prior else ""
+        heard += f" (REPET-SIM's vocals margin {margin:g})" if prior and margin != 10.0 else ""
         for source in SOURCES:
             scores = summary["scores"][source]
-            rows.append(((not current, -pitch, -members, not prior, not views, -gain, source != "vocals"),
+            rows.append(((not current, -pitch, -members, not prior, -prior, not views, -gain, source != "vocals"),
                          f"| {'shipped' if current else 'earlier'}, {models}, +-{pitch:g}, {heard} | {clips} | {source} "
                          f"| {scores['GNSDR']:.2f} | {scores['GSIR']:.2f} | {scores['GSAR']:.2f} |"))
     if not rows:
@@ -366,12 +368,16 @@ SUMMARY = (
      [f"repetition/context-pitch8-10k-seeds{s}-x2-input-12-views2-wiener1.5-prior0.25" for s in ("12", "13", "23")],
      [f"repetition/abjones-context-pitch8-15k-seeds{s}-x2-input-12-views2-wiener1.5-prior0.25"
       for s in ("12", "13", "23")]),
-    ("the same, REPET-SIM's neighbours found by the networks' accompaniment, 1 s apart scaled to a clip's length "
-     "(the shipped form: main.py's default)",
+    ("the same, REPET-SIM's neighbours found by the networks' accompaniment, 1 s apart scaled to a clip's length",
      [f"repetition/context-pitch8-10k-seeds{s}-x2-input-12-views2-wiener1.5-prior0.25-apart1scaled-guided"
       for s in ("12", "13", "23")],
      [f"repetition/abjones-context-pitch8-15k-seeds{s}-x2-input-12-views2-wiener1.5-prior0.25-apart1scaled-guided"
       for s in ("12", "13", "23")]),
+    ("the same, with weight 0.35 and REPET-SIM's vocals margin 5 (the shipped form: main.py's default)",
+     [f"repetition/context-pitch8-10k-seeds{s}-x2-input-12-views2-wiener1.5-prior0.35-apart1scaled-guided-margin5"
+      for s in ("12", "13", "23")],
+     [f"repetition/abjones-context-pitch8-15k-seeds{s}-x2-input-12-views2-wiener1.5-prior0.35-apart1scaled-guided-"
+      "margin5" for s in ("12", "13", "23")]),
 )
 
 

@@ -38,6 +38,11 @@ PRIOR_MARGIN = 5.0  # RepetitionPrior: REPET-SIM's vocals margin, with the shipp
 _BLOCK = 64  # frames whose medians are taken at once
 
 
+class TooFewFrames(SvsError):
+    """Too few frames for REPET-SIM to find neighbours the distance apart (RepetitionPrior then
+    keeps the network's mask for them); any other error is a real one."""
+
+
 def _neighbours(nearest: np.ndarray, first: int, width: int, keep: int) -> list[np.ndarray]:
     """The frames librosa's recurrence_matrix (mode "connectivity") links each frame to, from the
     (rows, count) indices of the nearest others of frames `first` onward: those at least `width`
@@ -78,7 +83,7 @@ def repeating_part(magnitude: np.ndarray, frame_rate: float, first: int = 0,
     frames = len(magnitude)
     width = min(int(np.floor(seconds * frame_rate)), (frames - 1) // 2 - 1)  # librosa's limit on width
     if width < 1:
-        raise SvsError(f"{frames} frames are too few for REPET-SIM")
+        raise TooFewFrames(f"{frames} frames are too few for REPET-SIM")
     if not neighbours > 0:
         raise SvsError(f"REPET-SIM's neighbours are scaled by a number above 0, got {neighbours}")
     keep = int(2 * np.ceil(neighbours * np.sqrt(frames - 2 * width + 1)))
@@ -181,7 +186,6 @@ class RepetitionPrior(_MaskSeparator):
         if scale_distance not in ("", "pieces", "input"):
             raise SvsError(f"scale_distance is '', 'pieces' or 'input', got {scale_distance!r}")
         self.scale_distance = scale_distance
-        # checked here, since stem_masks takes REPET-SIM's errors for too few frames to compare
         if not (vocals_margin > 0 and neighbours > 0 and compare_power > 0):
             raise SvsError(f"REPET-SIM's vocals margin, neighbours scale and compare power are above 0, "
                            f"got {vocals_margin}, {neighbours} and {compare_power}")
@@ -217,7 +221,7 @@ class RepetitionPrior(_MaskSeparator):
                 repet[start:stop] = repet_sim_masks(heard, self.frame_rate, (REPET_MARGINS[0], self.vocals_margin),
                                                     first=before, similar=heard_similar, seconds=seconds,
                                                     neighbours=self.neighbours)[0]
-            except SvsError:  # too few frames to compare: the network's mask alone
+            except TooFewFrames:  # the network's mask alone
                 repet[start:stop] = mask[start:stop]
             kept = max(self.context_frames, self.fill_frames)
             context = np.concatenate([context, piece])[-kept:] if kept else piece[:0]

@@ -5,7 +5,8 @@ import soundfile as sf
 
 import main
 from conftest import SAMPLE_RATE, streamed, synthetic_sources
-from repetition import RepetitionPrior, repeating_part, repet_sim_masks
+import repetition
+from repetition import RepetitionPrior, TooFewFrames, repeating_part, repet_sim_masks
 from separator import PitchViews, Separator, load_separator, post_filter
 from utils import SvsError
 
@@ -58,7 +59,7 @@ def test_repeating_part_follows_its_definition(frames):
     # the later frames alone, the earlier ones compared with but not filtered themselves
     np.testing.assert_allclose(repeating_part(magnitude, FRAME_RATE, first=frames // 3), expected[frames // 3:],
                                rtol=1e-6)
-    with pytest.raises(SvsError, match="too few"):
+    with pytest.raises(TooFewFrames, match="too few"):
         repeating_part(magnitude[:4], FRAME_RATE)
     # neighbours at least `seconds` apart instead of 2 s
     expected = brute_force_repeating(magnitude, min(62, (frames - 1) // 2 - 1))
@@ -225,6 +226,20 @@ def test_prior_mixes_repet_sim_into_the_vocals_mask_and_keeps_the_accompaniments
             RepetitionPrior(_Constant(), weight)
     with pytest.raises(SvsError, match="lookahead"):
         RepetitionPrior(_Constant(lookahead=2), 0.25)
+
+
+def test_prior_keeps_the_networks_mask_only_where_repet_sim_has_too_few_frames(monkeypatch):
+    magnitude = np.pad(looped(300), ((0, 0), (0, 513 - 64)))
+    prior = RepetitionPrior(_Constant(), 0.25, mask_power=1.0)
+    masks, _ = prior.stem_masks(magnitude[:4])  # four frames: too few, so the network's 0.6 alone
+    np.testing.assert_allclose(masks[0], 0.6, atol=1e-6)
+
+    def broken(*args, **kwargs):
+        raise SvsError("something else went wrong")
+
+    monkeypatch.setattr(repetition, "repet_sim_masks", broken)
+    with pytest.raises(SvsError, match="something else"):
+        prior.stem_masks(magnitude)
 
 
 def test_stems_of_the_prior_are_cut_by_two_masks(tiny_model):

@@ -161,7 +161,9 @@ class RepetitionPrior(_MaskSeparator):
     log's "REPET-SIM's settings again, with guided neighbours") and `neighbours` scales how many
     neighbours its median is of (repet_sim_masks; 1, the example's, by default); what the frames
     are compared by is raised to `compare_power` (1, magnitudes, by default; 0.5 weighs quiet
-    bins more in the cosine distance).
+    bins more in the cosine distance). With `uncertainty_power` k above 0, the weight in each bin is
+    scaled by 1 - |2m - 1|^k, m `inner`'s vocals mask there: all of it where the networks are unsure
+    (m = 0.5), none where they are sure (m = 0 or 1); 0, the weight everywhere, by default.
     A model with lookahead is refused: its steps are not the frames REPET-SIM sees."""
 
     stem_mask_count = 2
@@ -170,7 +172,8 @@ class RepetitionPrior(_MaskSeparator):
                  context_frames: int = CONTEXT_FRAMES, piece_frames: int | None = None,
                  fill_frames: int = FILL_FRAMES, repet_seconds: float = PRIOR_SECONDS,
                  scale_distance: str = SCALE_DISTANCE, guided: bool = GUIDED,
-                 vocals_margin: float = PRIOR_MARGIN, neighbours: float = 1.0, compare_power: float = 1.0):
+                 vocals_margin: float = PRIOR_MARGIN, neighbours: float = 1.0, compare_power: float = 1.0,
+                 uncertainty_power: float = 0.0):
         if not 0 < weight <= 1:
             raise SvsError(f"the repetition prior's weight is above 0 and at most 1, got {weight}")
         if inner.config.lookahead:
@@ -190,7 +193,9 @@ class RepetitionPrior(_MaskSeparator):
             raise SvsError(f"REPET-SIM's vocals margin, neighbours scale and compare power are above 0, "
                            f"got {vocals_margin}, {neighbours} and {compare_power}")
         self.guided, self.vocals_margin, self.neighbours = guided, vocals_margin, neighbours
-        self.compare_power = compare_power
+        if not uncertainty_power >= 0:
+            raise SvsError(f"the prior's uncertainty power is 0 (off) or above, got {uncertainty_power}")
+        self.compare_power, self.uncertainty_power = compare_power, uncertainty_power
         self.frame_rate = self.config.sample_rate / self.config.hop_length
         import sklearn.neighbors  # noqa: F401  (its BLAS and OpenMP pools loaded now, so a caller can size them)
 
@@ -226,7 +231,10 @@ class RepetitionPrior(_MaskSeparator):
             kept = max(self.context_frames, self.fill_frames)
             context = np.concatenate([context, piece])[-kept:] if kept else piece[:0]
             context_similar = np.concatenate([context_similar, piece_similar])[-kept:] if kept else piece[:0]
-        vocals = post_filter((1 - self.weight) * mask + self.weight * repet, self.mask_power)
+        weight = self.weight
+        if self.uncertainty_power:  # all of the weight where the networks are unsure, none where sure
+            weight = weight * (1 - np.abs(2 * mask - 1) ** np.float32(self.uncertainty_power))
+        vocals = post_filter((1 - weight) * mask + weight * repet, self.mask_power)
         return np.stack([vocals, post_filter(mask, self.mask_power)]), (inner_states, context, context_similar)
 
     @property
@@ -235,7 +243,8 @@ class RepetitionPrior(_MaskSeparator):
         return {"guided": self.guided, "scale_distance": self.scale_distance, "repet_seconds": self.repet_seconds,
                 "context_frames": self.context_frames, "fill_frames": self.fill_frames,
                 "piece_frames": self.piece_frames, "vocals_margin": self.vocals_margin,
-                "neighbours": self.neighbours, "compare_power": self.compare_power}
+                "neighbours": self.neighbours, "compare_power": self.compare_power,
+                "uncertainty_power": self.uncertainty_power}
 
     def _pieces(self, frames: int) -> list[tuple[int, int]]:
         """(start, stop) of what REPET-SIM compares at once among `frames` handed over: each chunk

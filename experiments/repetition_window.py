@@ -21,7 +21,9 @@ the networks' accompaniment (`RepetitionPrior`'s `guided`, as `experiments/repet
 (`vocals_margin`; 10, the example's, unless given, so that the logged commands run as they did),
 `neighbours F` scales how many neighbours its median is of (1 by default: twice the square root of
 the frames that can be neighbours, as in librosa's example; `neighbours`), and `power P` raises what
-the frames are compared by to P (1 by default; `compare_power`).
+the frames are compared by to P (1 by default; `compare_power`), and `uncertain K` scales the
+weight in each bin by 1 - |2m - 1|^K, m the networks' vocals mask there: the whole weight where
+they are unsure, none where they are sure (0, off, by default; `uncertainty_power`).
 
 main.py's prior over time: `--repet-seconds 2 --repet-weight 0.25` until the experiment log's
 "Guided neighbours and the clip distance together", then `--repet-seconds 2 scaled-input guided` and
@@ -48,7 +50,7 @@ from repetition_context import prior_and_frames  # noqa: E402
 from utils import SvsError  # noqa: E402
 
 
-WORDS = ("margin", "neighbours", "power")  # the words that take a number, after the others
+WORDS = ("margin", "neighbours", "power", "uncertain")  # the words that take a number, after the others
 
 
 def with_distance(values, load, *args, **kwargs) -> RepetitionPrior:
@@ -56,16 +58,18 @@ def with_distance(values, load, *args, **kwargs) -> RepetitionPrior:
     apart, or with the word `scaled` (or `scaled-input`) after them, that share of the frames
     compared that those seconds are of a whole chunk (for an input shorter than one chunk only);
     a word `guided` after that: neighbours picked by the networks' accompaniment; last, `margin M`,
-    `neighbours F` and `power P`, in any order: REPET-SIM's vocals margin, its neighbours scaled by
-    F, and what its frames are compared by raised to P."""
+    `neighbours F`, `power P` and `uncertain K`, in any order: REPET-SIM's vocals margin, its
+    neighbours scaled by F, what its frames are compared by raised to P, and the weight scaled in
+    each bin by 1 - |2m - 1|^K (m the networks' vocals mask)."""
     values, extra = list(values), {}
     while len(values) > 2 and values[-2] in WORDS and values[-2] not in extra:
         try:
             extra[values[-2]] = float(values[-1])
         except ValueError:
             raise SvsError(f"--repet-seconds: {values[-2]} takes a number, got {values[-1]!r}") from None
-        if not extra[values[-2]] > 0:
-            raise SvsError(f"--repet-seconds: {values[-2]} takes a number above 0, got {values[-1]}")
+        if not (extra[values[-2]] >= 0 if values[-2] == "uncertain" else extra[values[-2]] > 0):
+            least = "0 or a number above" if values[-2] == "uncertain" else "a number above 0"
+            raise SvsError(f"--repet-seconds: {values[-2]} takes {least}, got {values[-1]}")
         del values[-2:]
     guided = bool(values) and values[-1] == "guided"
     if guided:
@@ -78,6 +82,7 @@ def with_distance(values, load, *args, **kwargs) -> RepetitionPrior:
     separator.vocals_margin = extra.get("margin", REPET_MARGINS[1])  # the example's 10 unless given, as logged
     separator.neighbours = extra.get("neighbours", separator.neighbours)
     separator.compare_power = extra.get("power", separator.compare_power)
+    separator.uncertainty_power = extra.get("uncertain", separator.uncertainty_power)
     return separator
 
 

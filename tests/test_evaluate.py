@@ -614,11 +614,15 @@ def test_repetition_window_sets_the_priors_distance_and_fill(tiny_model, monkeyp
                                  repet_weight=0.25)
     assert prior.vocals_margin == 5 and prior.neighbours == 2 and prior.compare_power == 0.5 and not prior.guided
     assert prior.settings["vocals_margin"] == 5 and prior.settings["neighbours"] == 2
-    assert prior.settings["compare_power"] == 0.5
+    assert prior.settings["compare_power"] == 0.5 and prior.settings["uncertainty_power"] == 0
+    prior = module.with_distance(["1", "scaled-input", "guided", "margin", "5", "uncertain", "2"], load_separator,
+                                 tiny_model, repet_weight=0.25)
+    assert prior.uncertainty_power == 2 and prior.settings["uncertainty_power"] == 2 and prior.vocals_margin == 5
     prior = module.with_fill(["16.384"], load_separator, tiny_model, repet_weight=0.25)
     assert prior.fill_frames == 1024 and prior.repet_seconds == 1.0
     for values in (["0"], ["-1"], ["1", "2"], ["scaled"], ["0", "scaled"], ["scaled-input"],
-                   ["1", "margin", "0"], ["1", "neighbours", "many"], ["1", "margin", "2", "margin", "3"]):
+                   ["1", "margin", "0"], ["1", "neighbours", "many"], ["1", "margin", "2", "margin", "3"],
+                   ["1", "uncertain", "-1"]):
         with pytest.raises(SvsError, match="--repet-seconds"):
             module.with_distance(values, load_separator, tiny_model, repet_weight=0.25)
     for values in (["-1"], ["ten"]):

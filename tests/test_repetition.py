@@ -218,6 +218,20 @@ def test_prior_mixes_repet_sim_into_the_vocals_mask_and_keeps_the_accompaniments
                                seconds=1.0 * 300 / 1024)
     np.testing.assert_allclose(masks[0], post_filter(0.75 * varying[:300] + 0.25 * other, 1.5), atol=1e-6)
     assert not np.allclose(other, guided)
+    # uncertainty_power k: the weight in each bin scaled by 1 - |2m - 1|^k, m the inner mask there
+    for k in (1.0, 2.0):
+        prior = RepetitionPrior(inner, 0.5, mask_power=1.5, uncertainty_power=k)
+        masks, _ = prior.stem_masks(magnitude)
+        m = varying[:300]
+        weight = 0.5 * (1 - np.abs(2 * m - 1) ** k)
+        np.testing.assert_allclose(masks[0], post_filter((1 - weight) * m + weight * guided, 1.5), atol=1e-6)
+    sure = _Constant()
+    sure.vocals_mask = lambda m, states=None: (np.tile(np.float32([0, 1]), m.shape[1] // 2 + 1)[None, :m.shape[1]]
+                                                .repeat(len(m), 0), states)
+    masks, _ = RepetitionPrior(sure, 0.5, uncertainty_power=1.0).stem_masks(magnitude)
+    np.testing.assert_array_equal(masks[0], sure.vocals_mask(magnitude)[0])  # sure everywhere: the networks' mask
+    with pytest.raises(SvsError, match="uncertainty power"):
+        RepetitionPrior(_Constant(), 0.25, uncertainty_power=-1.0)
     for margin, neighbours, power in ((0.0, 1.0, 1.0), (10.0, 0.0, 1.0), (10.0, 1.0, -1.0)):
         with pytest.raises(SvsError, match="vocals margin"):
             RepetitionPrior(_Constant(), 0.25, vocals_margin=margin, neighbours=neighbours, compare_power=power)

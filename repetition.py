@@ -163,7 +163,10 @@ class RepetitionPrior(_MaskSeparator):
     are compared by is raised to `compare_power` (1, magnitudes, by default; 0.5 weighs quiet
     bins more in the cosine distance). With `uncertainty_power` k above 0, the weight in each bin is
     scaled by 1 - |2m - 1|^k, m `inner`'s vocals mask there: all of it where the networks are unsure
-    (m = 0.5), none where they are sure (m = 0 or 1); 0, the weight everywhere, by default.
+    (m = 0.5), none where they are sure (m = 0 or 1); 0, the weight everywhere, by default. With
+    `accompaniment_weight` A above 0, the accompaniment is cut by (1 - A) times `inner`'s
+    accompaniment mask plus A times REPET-SIM's own (margin 2, the example's), post-filtered alike;
+    0, `inner`'s alone, by default.
     A model with lookahead is refused: its steps are not the frames REPET-SIM sees."""
 
     stem_mask_count = 2
@@ -173,7 +176,7 @@ class RepetitionPrior(_MaskSeparator):
                  fill_frames: int = FILL_FRAMES, repet_seconds: float = PRIOR_SECONDS,
                  scale_distance: str = SCALE_DISTANCE, guided: bool = GUIDED,
                  vocals_margin: float = PRIOR_MARGIN, neighbours: float = 1.0, compare_power: float = 1.0,
-                 uncertainty_power: float = 0.0):
+                 uncertainty_power: float = 0.0, accompaniment_weight: float = 0.0):
         if not 0 < weight <= 1:
             raise SvsError(f"the repetition prior's weight is above 0 and at most 1, got {weight}")
         if inner.config.lookahead:
@@ -196,6 +199,9 @@ class RepetitionPrior(_MaskSeparator):
         if not uncertainty_power >= 0:
             raise SvsError(f"the prior's uncertainty power is 0 (off) or above, got {uncertainty_power}")
         self.compare_power, self.uncertainty_power = compare_power, uncertainty_power
+        if not 0 <= accompaniment_weight <= 1:
+            raise SvsError(f"the prior's accompaniment weight is from 0 (off) to 1, got {accompaniment_weight}")
+        self.accompaniment_weight = np.float32(accompaniment_weight)
         self.frame_rate = self.config.sample_rate / self.config.hop_length
         import sklearn.neighbors  # noqa: F401  (its BLAS and OpenMP pools loaded now, so a caller can size them)
 
@@ -211,7 +217,7 @@ class RepetitionPrior(_MaskSeparator):
         similar = (1 - mask) * magnitude if self.guided else magnitude  # what the frames are compared by
         if self.compare_power != 1:
             similar = similar ** np.float32(self.compare_power)
-        repet = np.empty_like(mask)  # REPET-SIM's vocals mask
+        repet = np.empty((2, *mask.shape), mask.dtype)  # REPET-SIM's vocals mask, its accompaniment mask's complement
         # chunk by chunk, as the stream hands them over (it may hand several at once), so that
         # what each frame is compared with does not depend on how the input arrived
         for start, stop in self._pieces(len(magnitude)):
@@ -223,19 +229,24 @@ class RepetitionPrior(_MaskSeparator):
                 seconds = self.repet_seconds
                 if self.scale_distance == "pieces" or (self.scale_distance == "input" and whole):
                     seconds *= min(1.0, len(heard) / self.chunk_frames)
-                repet[start:stop] = repet_sim_masks(heard, self.frame_rate, (REPET_MARGINS[0], self.vocals_margin),
-                                                    first=before, similar=heard_similar, seconds=seconds,
-                                                    neighbours=self.neighbours)[0]
+                vocals, accompaniment = repet_sim_masks(heard, self.frame_rate, (REPET_MARGINS[0], self.vocals_margin),
+                                                        first=before, similar=heard_similar, seconds=seconds,
+                                                        neighbours=self.neighbours)
+                repet[0, start:stop], repet[1, start:stop] = vocals, 1 - accompaniment
             except TooFewFrames:  # the network's mask alone
-                repet[start:stop] = mask[start:stop]
+                repet[:, start:stop] = mask[start:stop]
             kept = max(self.context_frames, self.fill_frames)
             context = np.concatenate([context, piece])[-kept:] if kept else piece[:0]
             context_similar = np.concatenate([context_similar, piece_similar])[-kept:] if kept else piece[:0]
         weight = self.weight
         if self.uncertainty_power:  # all of the weight where the networks are unsure, none where sure
             weight = weight * (1 - np.abs(2 * mask - 1) ** np.float32(self.uncertainty_power))
-        vocals = post_filter((1 - weight) * mask + weight * repet, self.mask_power)
-        return np.stack([vocals, post_filter(mask, self.mask_power)]), (inner_states, context, context_similar)
+        vocals = post_filter((1 - weight) * mask + weight * repet[0], self.mask_power)
+        complement = mask  # of the accompaniment's mask: the vocals mask it is cut by
+        if self.accompaniment_weight:
+            complement = (1 - self.accompaniment_weight) * mask + self.accompaniment_weight * repet[1]
+        masks = np.stack([vocals, post_filter(complement, self.mask_power)])
+        return masks, (inner_states, context, context_similar)
 
     @property
     def settings(self) -> dict:
@@ -244,7 +255,8 @@ class RepetitionPrior(_MaskSeparator):
                 "context_frames": self.context_frames, "fill_frames": self.fill_frames,
                 "piece_frames": self.piece_frames, "vocals_margin": self.vocals_margin,
                 "neighbours": self.neighbours, "compare_power": self.compare_power,
-                "uncertainty_power": self.uncertainty_power}
+                "uncertainty_power": self.uncertainty_power,
+                "accompaniment_weight": float(round(self.accompaniment_weight, 6))}
 
     def _pieces(self, frames: int) -> list[tuple[int, int]]:
         """(start, stop) of what REPET-SIM compares at once among `frames` handed over: each chunk

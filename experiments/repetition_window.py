@@ -23,7 +23,9 @@ the networks' accompaniment (`RepetitionPrior`'s `guided`, as `experiments/repet
 the frames that can be neighbours, as in librosa's example; `neighbours`), and `power P` raises what
 the frames are compared by to P (1 by default; `compare_power`), and `uncertain K` scales the
 weight in each bin by 1 - |2m - 1|^K, m the networks' vocals mask there: the whole weight where
-they are unsure, none where they are sure (0, off, by default; `uncertainty_power`).
+they are unsure, none where they are sure (0, off, by default; `uncertainty_power`), and
+`accompaniment A` cuts the accompaniment too with A of REPET-SIM's accompaniment mask mixed into
+the networks' (0, off, by default; `accompaniment_weight`).
 
 main.py's prior over time: `--repet-seconds 2 --repet-weight 0.25` until the experiment log's
 "Guided neighbours and the clip distance together", then `--repet-seconds 2 scaled-input guided` and
@@ -42,6 +44,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from whole_clips import evaluate_with  # noqa: E402  (it puts the repository on the path)
@@ -50,7 +54,7 @@ from repetition_context import prior_and_frames  # noqa: E402
 from utils import SvsError  # noqa: E402
 
 
-WORDS = ("margin", "neighbours", "power", "uncertain")  # the words that take a number, after the others
+WORDS = ("margin", "neighbours", "power", "uncertain", "accompaniment")  # the words that take a number, after the others
 
 
 def with_distance(values, load, *args, **kwargs) -> RepetitionPrior:
@@ -58,17 +62,18 @@ def with_distance(values, load, *args, **kwargs) -> RepetitionPrior:
     apart, or with the word `scaled` (or `scaled-input`) after them, that share of the frames
     compared that those seconds are of a whole chunk (for an input shorter than one chunk only);
     a word `guided` after that: neighbours picked by the networks' accompaniment; last, `margin M`,
-    `neighbours F`, `power P` and `uncertain K`, in any order: REPET-SIM's vocals margin, its
-    neighbours scaled by F, what its frames are compared by raised to P, and the weight scaled in
-    each bin by 1 - |2m - 1|^K (m the networks' vocals mask)."""
+    `neighbours F`, `power P`, `uncertain K` and `accompaniment A`, in any order: REPET-SIM's vocals
+    margin, its neighbours scaled by F, what its frames are compared by raised to P, the weight
+    scaled in each bin by 1 - |2m - 1|^K (m the networks' vocals mask), and the weight of
+    REPET-SIM's accompaniment mask in the accompaniment's."""
     values, extra = list(values), {}
     while len(values) > 2 and values[-2] in WORDS and values[-2] not in extra:
         try:
             extra[values[-2]] = float(values[-1])
         except ValueError:
             raise SvsError(f"--repet-seconds: {values[-2]} takes a number, got {values[-1]!r}") from None
-        if not (extra[values[-2]] >= 0 if values[-2] == "uncertain" else extra[values[-2]] > 0):
-            least = "0 or a number above" if values[-2] == "uncertain" else "a number above 0"
+        if not (extra[values[-2]] >= 0 if values[-2] in ("uncertain", "accompaniment") else extra[values[-2]] > 0):
+            least = "0 or a number above" if values[-2] in ("uncertain", "accompaniment") else "a number above 0"
             raise SvsError(f"--repet-seconds: {values[-2]} takes {least}, got {values[-1]}")
         del values[-2:]
     guided = bool(values) and values[-1] == "guided"
@@ -83,6 +88,10 @@ def with_distance(values, load, *args, **kwargs) -> RepetitionPrior:
     separator.neighbours = extra.get("neighbours", separator.neighbours)
     separator.compare_power = extra.get("power", separator.compare_power)
     separator.uncertainty_power = extra.get("uncertain", separator.uncertainty_power)
+    if "accompaniment" in extra:
+        if extra["accompaniment"] > 1:
+            raise SvsError(f"--repet-seconds: accompaniment takes a weight from 0 to 1, got {extra['accompaniment']}")
+        separator.accompaniment_weight = np.float32(extra["accompaniment"])
     return separator
 
 

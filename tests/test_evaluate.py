@@ -618,11 +618,14 @@ def test_repetition_window_sets_the_priors_distance_and_fill(tiny_model, monkeyp
     prior = module.with_distance(["1", "scaled-input", "guided", "margin", "5", "uncertain", "2"], load_separator,
                                  tiny_model, repet_weight=0.25)
     assert prior.uncertainty_power == 2 and prior.settings["uncertainty_power"] == 2 and prior.vocals_margin == 5
+    assert prior.accompaniment_weight == 0
+    prior = module.with_distance(["1", "accompaniment", "0.25"], load_separator, tiny_model, repet_weight=0.25)
+    assert prior.accompaniment_weight == np.float32(0.25) and prior.settings["accompaniment_weight"] == 0.25
     prior = module.with_fill(["16.384"], load_separator, tiny_model, repet_weight=0.25)
     assert prior.fill_frames == 1024 and prior.repet_seconds == 1.0
     for values in (["0"], ["-1"], ["1", "2"], ["scaled"], ["0", "scaled"], ["scaled-input"],
                    ["1", "margin", "0"], ["1", "neighbours", "many"], ["1", "margin", "2", "margin", "3"],
-                   ["1", "uncertain", "-1"]):
+                   ["1", "uncertain", "-1"], ["1", "accompaniment", "1.5"], ["1", "accompaniment", "-0.5"]):
         with pytest.raises(SvsError, match="--repet-seconds"):
             module.with_distance(values, load_separator, tiny_model, repet_weight=0.25)
     for values in (["-1"], ["ten"]):
@@ -642,7 +645,8 @@ def test_scores_keep_what_the_repetition_prior_compares(tiny_model):
     settings = evaluate.score_settings(load_separator(tiny_model, repet_weight=0.25), [tiny_model], "0db", 0.0, None)
     assert settings["repetition"] == {"guided": True, "scale_distance": "input", "repet_seconds": 1.0,
                                       "context_frames": 0, "fill_frames": 0, "piece_frames": None,
-                                      "vocals_margin": 5.0, "neighbours": 1.0, "compare_power": 1.0}
+                                      "vocals_margin": 5.0, "neighbours": 1.0, "compare_power": 1.0,
+                                      "uncertainty_power": 0.0, "accompaniment_weight": 0.0}
     json.dumps(settings)
     weighted = evaluate.score_settings(load_separator(tiny_model, repet_weight=0.35), [tiny_model], "0db", 0.0, None)
     assert weighted["repet_weight"] == 0.35  # the weight as given, not its float32 (0.3499999940...)

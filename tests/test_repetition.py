@@ -230,6 +230,17 @@ def test_prior_mixes_repet_sim_into_the_vocals_mask_and_keeps_the_accompaniments
                                                 .repeat(len(m), 0), states)
     masks, _ = RepetitionPrior(sure, 0.5, uncertainty_power=1.0).stem_masks(magnitude)
     np.testing.assert_array_equal(masks[0], sure.vocals_mask(magnitude)[0])  # sure everywhere: the networks' mask
+    # accompaniment_weight A: the accompaniment cut by (1 - A) of the inner mask's complement and A of
+    # REPET-SIM's accompaniment mask, so its complement is (1 - A) m + A (1 - REPET-SIM's), post-filtered
+    prior = RepetitionPrior(inner, 0.25, mask_power=1.5, accompaniment_weight=0.4)
+    masks, _ = prior.stem_masks(magnitude)
+    _, accompaniment = repet_sim_masks(magnitude, FRAME_RATE, (2.0, 5.0), similar=guide[:300], seconds=1.0 * 300 / 1024)
+    np.testing.assert_allclose(masks[0], post_filter(0.75 * varying[:300] + 0.25 * guided, 1.5), atol=1e-6)
+    np.testing.assert_allclose(masks[1], post_filter(0.6 * varying[:300] + 0.4 * (1 - accompaniment), 1.5), atol=1e-6)
+    assert not np.allclose(1 - accompaniment, guided)
+    for weight in (-0.1, 1.5):
+        with pytest.raises(SvsError, match="accompaniment weight"):
+            RepetitionPrior(_Constant(), 0.25, accompaniment_weight=weight)
     with pytest.raises(SvsError, match="uncertainty power"):
         RepetitionPrior(_Constant(), 0.25, uncertainty_power=-1.0)
     for margin, neighbours, power in ((0.0, 1.0, 1.0), (10.0, 0.0, 1.0), (10.0, 1.0, -1.0)):

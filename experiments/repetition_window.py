@@ -55,6 +55,7 @@ from utils import SvsError  # noqa: E402
 
 
 WORDS = ("margin", "neighbours", "power", "uncertain", "accompaniment")  # the words that take a number, after the others
+FROM_ZERO = ("uncertain", "accompaniment")  # those of them that take 0 (off); the others a number above 0
 
 
 def with_distance(values, load, *args, **kwargs) -> RepetitionPrior:
@@ -72,8 +73,8 @@ def with_distance(values, load, *args, **kwargs) -> RepetitionPrior:
             extra[values[-2]] = float(values[-1])
         except ValueError:
             raise SvsError(f"--repet-seconds: {values[-2]} takes a number, got {values[-1]!r}") from None
-        if not (extra[values[-2]] >= 0 if values[-2] in ("uncertain", "accompaniment") else extra[values[-2]] > 0):
-            least = "0 or a number above" if values[-2] in ("uncertain", "accompaniment") else "a number above 0"
+        if not (extra[values[-2]] >= 0 if values[-2] in FROM_ZERO else extra[values[-2]] > 0):
+            least = "0 or a number above" if values[-2] in FROM_ZERO else "a number above 0"
             raise SvsError(f"--repet-seconds: {values[-2]} takes {least}, got {values[-1]}")
         del values[-2:]
     guided = bool(values) and values[-1] == "guided"

@@ -36,6 +36,13 @@ GUIDED = True  # RepetitionPrior: neighbours found by the networks' accompanimen
 PRIOR_MARGIN = 5.0  # RepetitionPrior: REPET-SIM's vocals margin, with the shipped weight 0.35 (rule 5 of
 # "REPET-SIM's settings again, with guided neighbours"; the example's is REPET_MARGINS' 10)
 _BLOCK = 64  # frames whose medians are taken at once
+# RepetitionPrior's numbers that RepetitionPrior.configure sets: what each is, its least value,
+# whether that least value is allowed (0: off), and its largest
+PRIOR_NUMBERS = {"vocals_margin": ("REPET-SIM's vocals margin", 0.0, False, np.inf),
+                 "neighbours": ("REPET-SIM's neighbours scale", 0.0, False, np.inf),
+                 "compare_power": ("REPET-SIM's compare power", 0.0, False, np.inf),
+                 "uncertainty_power": ("the prior's uncertainty power", 0.0, True, np.inf),
+                 "accompaniment_weight": ("the prior's accompaniment weight", 0.0, True, 1.0)}
 
 
 class TooFewFrames(SvsError):
@@ -191,17 +198,9 @@ class RepetitionPrior(_MaskSeparator):
         self.fill_frames, self.repet_seconds = max(0, fill_frames), repet_seconds
         if scale_distance not in ("", "pieces", "input"):
             raise SvsError(f"scale_distance is '', 'pieces' or 'input', got {scale_distance!r}")
-        self.scale_distance = scale_distance
-        if not (vocals_margin > 0 and neighbours > 0 and compare_power > 0):
-            raise SvsError(f"REPET-SIM's vocals margin, neighbours scale and compare power are above 0, "
-                           f"got {vocals_margin}, {neighbours} and {compare_power}")
-        self.guided, self.vocals_margin, self.neighbours = guided, vocals_margin, neighbours
-        if not uncertainty_power >= 0:
-            raise SvsError(f"the prior's uncertainty power is 0 (off) or above, got {uncertainty_power}")
-        self.compare_power, self.uncertainty_power = compare_power, uncertainty_power
-        if not 0 <= accompaniment_weight <= 1:
-            raise SvsError(f"the prior's accompaniment weight is from 0 (off) to 1, got {accompaniment_weight}")
-        self.accompaniment_weight = np.float32(accompaniment_weight)
+        self.scale_distance, self.guided = scale_distance, guided
+        self.configure(vocals_margin=vocals_margin, neighbours=neighbours, compare_power=compare_power,
+                       uncertainty_power=uncertainty_power, accompaniment_weight=accompaniment_weight)
         self.frame_rate = self.config.sample_rate / self.config.hop_length
         import sklearn.neighbors  # noqa: F401  (its BLAS and OpenMP pools loaded now, so a caller can size them)
 
@@ -247,6 +246,19 @@ class RepetitionPrior(_MaskSeparator):
             complement = (1 - self.accompaniment_weight) * mask + self.accompaniment_weight * repet[1]
         masks = np.stack([vocals, post_filter(complement, self.mask_power)])
         return masks, (inner_states, context, context_similar)
+
+    def configure(self, **numbers: float) -> None:
+        """Set the numbers of PRIOR_NUMBERS (the arguments of these names), each checked: a value
+        out of its range would raise nothing later, or only deep in REPET-SIM."""
+        for name, value in numbers.items():
+            if name not in PRIOR_NUMBERS:
+                raise SvsError(f"the repetition prior has no number {name!r}")
+            what, least, off, most = PRIOR_NUMBERS[name]
+            if not ((value >= least if off else value > least) and value <= most):
+                span = f"from {least:g} (off)" if off else f"above {least:g}"
+                raise SvsError(f"{what} is {span}{f' to {most:g}' if np.isfinite(most) else ''}, got {value}")
+            # the accompaniment weight in float32, as the vocals' weight, so the arithmetic stays float32
+            setattr(self, name, np.float32(value) if name == "accompaniment_weight" else float(value))
 
     @property
     def settings(self) -> dict:

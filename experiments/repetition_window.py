@@ -44,8 +44,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from whole_clips import evaluate_with  # noqa: E402  (it puts the repository on the path)
@@ -54,8 +52,9 @@ from repetition_context import prior_and_frames  # noqa: E402
 from utils import SvsError  # noqa: E402
 
 
-WORDS = ("margin", "neighbours", "power", "uncertain", "accompaniment")  # the words that take a number, after the others
-FROM_ZERO = ("uncertain", "accompaniment")  # those of them that take 0 (off); the others a number above 0
+# the words that take a number, after the others, and the RepetitionPrior numbers they set
+WORDS = {"margin": "vocals_margin", "neighbours": "neighbours", "power": "compare_power",
+         "uncertain": "uncertainty_power", "accompaniment": "accompaniment_weight"}
 
 
 def with_distance(values, load, *args, **kwargs) -> RepetitionPrior:
@@ -73,9 +72,6 @@ def with_distance(values, load, *args, **kwargs) -> RepetitionPrior:
             extra[values[-2]] = float(values[-1])
         except ValueError:
             raise SvsError(f"--repet-seconds: {values[-2]} takes a number, got {values[-1]!r}") from None
-        if not (extra[values[-2]] >= 0 if values[-2] in FROM_ZERO else extra[values[-2]] > 0):
-            least = "0 or a number above" if values[-2] in FROM_ZERO else "a number above 0"
-            raise SvsError(f"--repet-seconds: {values[-2]} takes {least}, got {values[-1]}")
         del values[-2:]
     guided = bool(values) and values[-1] == "guided"
     if guided:
@@ -85,14 +81,11 @@ def with_distance(values, load, *args, **kwargs) -> RepetitionPrior:
     if frames < 1:
         raise SvsError("--repet-seconds must come to at least one frame")
     separator.repet_seconds, separator.scale_distance, separator.guided = float(values[0]), scaled, guided
-    separator.vocals_margin = extra.get("margin", REPET_MARGINS[1])  # the example's 10 unless given, as logged
-    separator.neighbours = extra.get("neighbours", separator.neighbours)
-    separator.compare_power = extra.get("power", separator.compare_power)
-    separator.uncertainty_power = extra.get("uncertain", separator.uncertainty_power)
-    if "accompaniment" in extra:
-        if extra["accompaniment"] > 1:
-            raise SvsError(f"--repet-seconds: accompaniment takes a weight from 0 to 1, got {extra['accompaniment']}")
-        separator.accompaniment_weight = np.float32(extra["accompaniment"])
+    extra.setdefault("margin", REPET_MARGINS[1])  # the example's 10 unless given, so the logged commands run as they did
+    try:
+        separator.configure(**{WORDS[word]: value for word, value in extra.items()})
+    except SvsError as error:
+        raise SvsError(f"--repet-seconds: {error}") from None
     return separator
 
 

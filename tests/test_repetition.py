@@ -244,8 +244,10 @@ def test_prior_mixes_repet_sim_into_the_vocals_mask_and_keeps_the_accompaniments
     with pytest.raises(SvsError, match="uncertainty power"):
         RepetitionPrior(_Constant(), 0.25, uncertainty_power=-1.0)
     for margin, neighbours, power in ((0.0, 1.0, 1.0), (10.0, 0.0, 1.0), (10.0, 1.0, -1.0)):
-        with pytest.raises(SvsError, match="vocals margin"):
+        with pytest.raises(SvsError, match="REPET-SIM's .* is above 0"):
             RepetitionPrior(_Constant(), 0.25, vocals_margin=margin, neighbours=neighbours, compare_power=power)
+    with pytest.raises(SvsError, match="no number"):
+        RepetitionPrior(_Constant(), 0.25).configure(margin=5.0)
     for weight in (0.0, 1.5):
         with pytest.raises(SvsError, match="weight"):
             RepetitionPrior(_Constant(), weight)

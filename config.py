@@ -58,6 +58,7 @@ class Config:
     frequency_mask: int = 0          # with augment: two bands of up to this many bins hidden from the network's input
     time_mask: int = 0               # with augment: two spans of up to this many frames hidden from the network's input
     reverse_probability: float = 0.0  # with augment: chance that a training window is played backwards (every spectrogram)
+    second_accompaniment: float = 0.0  # with augment: chance that a window's accompaniment is summed with another clip's
     weight_decay: float = 0.0        # decoupled weight decay (AdamW) of every trainable weight, per unit learning rate
     dropout: float = 0.0             # training only: dropout on each GRU layer's inputs
     lookahead: int = 0               # frames of future context: the GRU outputs frame t's mask at step t + lookahead
@@ -113,7 +114,7 @@ class Config:
             raise SvsError(f"mask_power is a post-filter exponent above 0 (1: off), got {self.mask_power}")
         if not 0 <= self.repet_weight <= 1:
             raise SvsError(f"repet_weight is a weight in [0, 1] (0: off), got {self.repet_weight}")
-        for name in ("remix_probability", "reverse_probability"):
+        for name in ("remix_probability", "reverse_probability", "second_accompaniment"):
             if not 0 <= getattr(self, name) <= 1:
                 raise SvsError(f"{name} is a probability in [0, 1], got {getattr(self, name)}")
 

@@ -161,6 +161,9 @@ class Augmentation:
     reverse_probability: chance that a window is played backwards, mixture and sources alike, so
     the network also learns to separate from what comes after a frame (as the backward pass of
     experiments/time_reversed_view.py asks of it).
+    second_accompaniment: chance that a window's accompaniment is joined by a second window from a
+    clip drawn at random, the two summed and scaled by 1/sqrt(2) (about the level of one), for
+    accompaniments denser and more varied than the training songs' own.
     The sampler's extra versions of vocals and accompaniments (pitch and formants shifted by
     resampling, or for vocals the pitch alone, `pitch_formants`) are drawn uniformly when augmenting.
     """
@@ -172,6 +175,7 @@ class Augmentation:
     frequency_mask: int = 0
     time_mask: int = 0
     reverse_probability: float = 0.0
+    second_accompaniment: float = 0.0
 
     def equaliser(self, num_bins: int, rng: np.random.Generator) -> np.ndarray:
         """A random gain curve, (num_bins,) linear amplitudes, within +-eq_db dB."""
@@ -319,6 +323,12 @@ class BatchSampler:
                 level[b] = 10 ** (rng.uniform(*augmentation.level_db) / 20)
             v = voice_gain * self._window(voice, voice_start, frames)
             a = accompaniment_gain * self._window(backing, accompaniment_start, frames)
+            # the random draws only when it is on, so runs without it sample as they did before it
+            if augmentation is not None and augmentation.second_accompaniment:
+                if rng.random() < augmentation.second_accompaniment:
+                    other = self._pick(self.accompaniment[int(rng.integers(count))], rng, augmentation)
+                    other_start = int(rng.integers(max(1, len(other) - frames + 1)))
+                    a = (a + accompaniment_gain * self._window(other, other_start, frames)) / np.sqrt(2)
             if augmentation is not None and augmentation.formant_shift:
                 semitones = rng.uniform(-augmentation.formant_shift, augmentation.formant_shift)
                 v = warp_formants(v, 2 ** (semitones / 12), sample_rate=self.sample_rate)

@@ -88,6 +88,10 @@ declare -A RUNS=(
   [abjones-context-pitch8-remix0-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --remix-probability 0 --seed 1"  # each window's
   [context-pitch8-remix0]="--recipe context --iterations 3000 --pitch-shift 8 --remix-probability 0"  # vocals and accompaniment
   [context-pitch8-remix0-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --remix-probability 0 --seed 1"  # from one clip
+  [abjones-context-pitch8-acc2]="--recipe context --iterations 3000 --pitch-shift 8 --second-accompaniment 0.5"  # half the
+  [abjones-context-pitch8-acc2-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --second-accompaniment 0.5 --seed 1"  # windows'
+  [context-pitch8-acc2]="--recipe context --iterations 3000 --pitch-shift 8 --second-accompaniment 0.5"  # accompaniments summed
+  [context-pitch8-acc2-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --second-accompaniment 0.5 --seed 1"  # with another clip's
   [abjones-context-pitch8-psa]="--recipe context --iterations 3000 --pitch-shift 8 --phase-sensitive"
   [context-pitch8-psa]="--recipe context --iterations 3000 --pitch-shift 8 --phase-sensitive"
   [abjones-context-pitch8-psa-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --phase-sensitive --seed 1"
@@ -195,6 +199,10 @@ declare -A POST=(
   [abjones-context-pitch8-remix0-seed1-views2-wiener1.5]="abjones-context-pitch8-remix0-seed1 --pitch-views -2 2 --mask-power 1.5"
   [context-pitch8-remix0-views2-wiener1.5]="context-pitch8-remix0 --pitch-views -2 2 --mask-power 1.5"
   [context-pitch8-remix0-seed1-views2-wiener1.5]="context-pitch8-remix0-seed1 --pitch-views -2 2 --mask-power 1.5"
+  [abjones-context-pitch8-acc2-views2-wiener1.5]="abjones-context-pitch8-acc2 --pitch-views -2 2 --mask-power 1.5"
+  [abjones-context-pitch8-acc2-seed1-views2-wiener1.5]="abjones-context-pitch8-acc2-seed1 --pitch-views -2 2 --mask-power 1.5"
+  [context-pitch8-acc2-views2-wiener1.5]="context-pitch8-acc2 --pitch-views -2 2 --mask-power 1.5"
+  [context-pitch8-acc2-seed1-views2-wiener1.5]="context-pitch8-acc2-seed1 --pitch-views -2 2 --mask-power 1.5"
   [context-pitch8-seed1-views2-wiener1.5]="context-pitch8-seed1 --pitch-views -2 2 --mask-power 1.5"
   [abjones-context-pitch8-views2-wiener1.5]="abjones-context-pitch8 --pitch-views -2 2 --mask-power 1.5"
   [abjones-context-pitch8-seed1-views2-wiener1.5]="abjones-context-pitch8-seed1 --pitch-views -2 2 --mask-power 1.5"
@@ -418,7 +426,10 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        seed-50k abjones-seed-50k
        abjones-context-pitch8-remix0 abjones-context-pitch8-remix0-seed1 context-pitch8-remix0 context-pitch8-remix0-seed1
        abjones-context-pitch8-remix0-views2-wiener1.5 abjones-context-pitch8-remix0-seed1-views2-wiener1.5
-       context-pitch8-remix0-views2-wiener1.5 context-pitch8-remix0-seed1-views2-wiener1.5)
+       context-pitch8-remix0-views2-wiener1.5 context-pitch8-remix0-seed1-views2-wiener1.5
+       abjones-context-pitch8-acc2 abjones-context-pitch8-acc2-seed1 context-pitch8-acc2 context-pitch8-acc2-seed1
+       abjones-context-pitch8-acc2-views2-wiener1.5 abjones-context-pitch8-acc2-seed1-views2-wiener1.5
+       context-pitch8-acc2-views2-wiener1.5 context-pitch8-acc2-seed1-views2-wiener1.5)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

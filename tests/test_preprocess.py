@@ -257,6 +257,21 @@ def test_reversed_windows_play_backwards(mir1k):
         Config(reverse_probability=1.5)
 
 
+def test_a_second_accompaniment_is_summed_with_the_first(mir1k):
+    files = sorted((mir1k / "Wavfile").glob("amy_*.wav"))[:1]
+    sampler = BatchSampler(files, mixing="0db")
+    # one clip, and windows longer than it: both accompaniment windows are the whole clip from its start
+    frames = len(sampler.accompaniment[0][0]) + 5
+    no_gains = dict(level_db=(0, 0), voice_gain_db=0.0)
+    plain = sampler.sample(2, frames, np.random.default_rng(4), Augmentation(**no_gains))
+    doubled = sampler.sample(2, frames, np.random.default_rng(4), Augmentation(**no_gains, second_accompaniment=1.0))
+    np.testing.assert_array_equal(plain[2], doubled[2])  # the vocals are untouched
+    np.testing.assert_allclose(doubled[1], np.sqrt(2) * plain[1], rtol=1e-5)  # (a + a) / sqrt(2)
+    assert not np.allclose(plain[0], doubled[0])
+    with pytest.raises(SvsError, match="second_accompaniment"):
+        Config(second_accompaniment=-0.1)
+
+
 def test_voice_gain_moves_the_voice_to_accompaniment_level_within_its_range(mir1k):
     files = sorted((mir1k / "Wavfile").glob("amy_*.wav"))[:2]
     sampler = BatchSampler(files, mixing="0db")

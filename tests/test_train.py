@@ -302,11 +302,12 @@ def test_warmup_raises_the_learning_rate_from_zero_then_the_cosine_decays_it():
 
 def test_training_augmentation_takes_every_augmentation_setting_from_the_config():
     config = recipe_config("context", voice_gain_db=7.0, remix_probability=0.25, eq_db=3.0, formant_shift=2.0,
-                           frequency_mask=16, time_mask=5, reverse_probability=0.5)
+                           frequency_mask=16, time_mask=5, reverse_probability=0.5,
+                           second_accompaniment=0.75)
     augmentation = train.training_augmentation(config)
     assert (augmentation.voice_gain_db, augmentation.remix_probability, augmentation.eq_db, augmentation.formant_shift,
-            augmentation.frequency_mask, augmentation.time_mask, augmentation.reverse_probability
-            ) == (7.0, 0.25, 3.0, 2.0, 16, 5, 0.5)
+            augmentation.frequency_mask, augmentation.time_mask, augmentation.reverse_probability,
+            augmentation.second_accompaniment) == (7.0, 0.25, 3.0, 2.0, 16, 5, 0.5, 0.75)
     assert augmentation.level_db == (-30.0, 6.0)  # not a config setting: the Augmentation default
     assert train.training_augmentation(recipe_config("seed")) is None
 

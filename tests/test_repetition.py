@@ -345,3 +345,24 @@ def test_main_shares_the_cores_with_repet_sims_thread_pools(tiny_model, tmp_path
             assert seen[-1] and set(seen[-1].values()) == {share}, seen[-1]
             after = sizes()
         assert {path: after[path] for path in before} == before  # given back afterwards
+
+
+def test_a_clip_that_loops_repeats_more_than_one_that_does_not(tmp_path):
+    from conftest import experiment
+
+    module = experiment("repetition_by_clip")
+    rng = np.random.default_rng(0)
+
+    def tones(count):  # a tenth of a second of each random frequency
+        t = np.arange(SAMPLE_RATE // 10) / SAMPLE_RATE
+        return np.concatenate([np.sin(2 * np.pi * f * t) for f in rng.uniform(200, 4000, count)])
+
+    clips = {"loop": np.tile(tones(5), 12), "tones": tones(60)}  # the same half second 12 times; 6 s of new tones
+    repeats = {}
+    for name, accompaniment in clips.items():
+        path = tmp_path / f"x_{name}_01.wav"
+        vocals = 0.1 * np.sin(2 * np.pi * 440 * np.arange(len(accompaniment)) / SAMPLE_RATE)
+        sf.write(path, np.stack([accompaniment, vocals], axis=1), SAMPLE_RATE)
+        repeats[name] = module.repetition_of(path)
+    assert repeats["loop"] > repeats["tones"] + 0.1, repeats
+    assert repeats["loop"] <= 1.0 + 1e-6

@@ -51,6 +51,7 @@ class Config:
     pitch_shift: float = 0.0         # with augment: vocals also resampled by up to +-this many semitones
     pitch_formants: str = "move"     # pitch-shifted vocals' formants: move with the pitch | keep (warped back) | both
     pitch_steps: int = 2             # pitch-shifted vocal versions on each side of the original, evenly up to +-pitch_shift
+    formant_follow: float = 1.0      # share of a resampled vocal's pitch shift its formants follow (1: all; 0: as keep)
     time_stretch: float = 0.0        # with augment: vocals also played 1 + this times faster and slower, pitch kept
     accompaniment_shift: float = 0.0  # with augment: accompaniments also resampled by up to +-this many semitones
     formant_shift: float = 0.0       # with augment: vocal formants also moved by up to +-this many semitones, pitch kept
@@ -112,6 +113,9 @@ class Config:
                            f"lr_schedule, got {self.warmup} with {self.lr_schedule}")
         if not self.mask_power > 0:
             raise SvsError(f"mask_power is a post-filter exponent above 0 (1: off), got {self.mask_power}")
+        if not 0 <= self.formant_follow <= 1:
+            raise SvsError(f"formant_follow is the share of a pitch shift the formants follow, in [0, 1], "
+                           f"got {self.formant_follow}")
         if not 0 <= self.repet_weight <= 1:
             raise SvsError(f"repet_weight is a weight in [0, 1] (0: off), got {self.repet_weight}")
         for name in ("remix_probability", "reverse_probability", "second_accompaniment"):

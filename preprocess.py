@@ -220,12 +220,15 @@ class BatchSampler:
     def __init__(self, files: Sequence[str | os.PathLike], mixing: str = "sum", n_fft: int = 1024,
                  hop_length: int = 256, sample_rate: int = 16000, progress: bool = False,
                  pitch_shift: float = 0.0, accompaniment_shift: float = 0.0, pitch_formants: str = "move",
-                 pitch_steps: int = 2, time_stretch: float = 0.0):
+                 pitch_steps: int = 2, time_stretch: float = 0.0, formant_follow: float = 1.0):
         """`pitch_shift` > 0 also keeps vocals resampled by -s, -s/2, +s/2, +s semitones (faster
         or slower, so voices sound higher or lower, formants included) for augmentation, or with
         `pitch_steps` k by -s, ..., -s/k, +s/k, ..., +s (k versions on each side);
         `pitch_formants` "keep" moves those versions' formants back where they were
         (`warp_formants`), so only the pitch moves, and "both" keeps both kinds of version.
+        `formant_follow` f < 1 warps the moved versions' formants back by 1 - f of their shift, so
+        they move by f of it (0 is "keep"; about 0.3 is how far apart men's and women's formants
+        are for the distance of their pitches).
         `accompaniment_shift` does the same for the accompaniments (other keys, tempi and timbres).
         `time_stretch` s > 0 also keeps each vocal played 1 + s times faster and slower with its
         pitch kept (librosa's phase vocoder), for other tempi and note lengths."""
@@ -235,6 +238,9 @@ class BatchSampler:
             raise SvsError("no clips to sample from: the clip list is empty")
         if pitch_formants not in PITCH_FORMANTS:
             raise SvsError(f"pitch_formants must be one of {PITCH_FORMANTS}, got {pitch_formants!r}")
+        if not 0 <= formant_follow <= 1:
+            raise SvsError(f"formant_follow is the share of a pitch shift the formants follow, in [0, 1] "
+                           f"(1: all of it, as resampling gives), got {formant_follow}")
         if time_stretch < 0:
             raise SvsError(f"time_stretch is a tempo change (0: off; 0.2: 1.2 times faster and slower), "
                            f"got {time_stretch}")
@@ -243,12 +249,16 @@ class BatchSampler:
         self.accompaniment: list[list[np.ndarray]] = []
         self.vocals: list[list[np.ndarray]] = []
 
-        def versions(signal: np.ndarray, shift: float, formants: str = "move", steps: int = 2) -> list[np.ndarray]:
+        def versions(signal: np.ndarray, shift: float, formants: str = "move", steps: int = 2,
+                     follow: float = 1.0) -> list[np.ndarray]:
             semitones = [shift * j / steps for j in range(-steps, steps + 1) if j] if shift else []
-            shifted = [stft(soxr.resample(signal, 2 ** (s / 12), 1.0), n_fft, hop_length).astype(np.complex64)
-                       for s in semitones]
+            resampled = [stft(soxr.resample(signal, 2 ** (s / 12), 1.0), n_fft, hop_length).astype(np.complex64)
+                         for s in semitones]
+            shifted = resampled if follow == 1 else [
+                warp_formants(x, 2 ** (-(1 - follow) * s / 12), sample_rate=sample_rate)
+                for x, s in zip(resampled, semitones)]
             if formants != "move":
-                kept = [warp_formants(x, 2 ** (-s / 12), sample_rate=sample_rate) for x, s in zip(shifted, semitones)]
+                kept = [warp_formants(x, 2 ** (-s / 12), sample_rate=sample_rate) for x, s in zip(resampled, semitones)]
                 shifted = kept if formants == "keep" else shifted + kept
             return [stft(signal, n_fft, hop_length).astype(np.complex64)] + shifted
 
@@ -260,7 +270,7 @@ class BatchSampler:
         for path in iterator:
             _, accompaniment, vocals = load_mir1k_clip(path, mixing=mixing, sample_rate=sample_rate)
             self.accompaniment.append(versions(accompaniment, accompaniment_shift))
-            self.vocals.append(versions(vocals, pitch_shift, pitch_formants, pitch_steps)
+            self.vocals.append(versions(vocals, pitch_shift, pitch_formants, pitch_steps, formant_follow)
                                + [stft(librosa.effects.time_stretch(vocals, rate=rate), n_fft, hop_length)
                                   .astype(np.complex64) for rate in stretch_rates])
         self.num_bins = n_fft // 2 + 1

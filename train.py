@@ -130,6 +130,7 @@ def load_data(config: Config, train_files: list[Path], valid_files: list[Path],
                               pitch_shift=config.pitch_shift if config.augment else 0.0,
                               accompaniment_shift=config.accompaniment_shift if config.augment else 0.0,
                               pitch_formants=config.pitch_formants, pitch_steps=config.pitch_steps,
+                              formant_follow=config.formant_follow,
                               time_stretch=config.time_stretch if config.augment else 0.0)
     valid_data = (BatchSampler(valid_files, mixing=config.mixing, n_fft=config.n_fft,
                                hop_length=config.hop_length, sample_rate=config.sample_rate)

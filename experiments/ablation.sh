@@ -92,6 +92,10 @@ declare -A RUNS=(
   [abjones-context-pitch8-acc2-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --second-accompaniment 0.5 --seed 1"  # windows'
   [context-pitch8-acc2]="--recipe context --iterations 3000 --pitch-shift 8 --second-accompaniment 0.5"  # accompaniments summed
   [context-pitch8-acc2-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --second-accompaniment 0.5 --seed 1"  # with another clip's
+  [abjones-context-pitch8-follow0.3]="--recipe context --iterations 3000 --pitch-shift 8 --formant-follow 0.3"  # formants
+  [abjones-context-pitch8-follow0.3-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --formant-follow 0.3 --seed 1"  # move
+  [context-pitch8-follow0.3]="--recipe context --iterations 3000 --pitch-shift 8 --formant-follow 0.3"  # 0.3 of
+  [context-pitch8-follow0.3-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --formant-follow 0.3 --seed 1"  # the pitch shift
   [abjones-context-pitch8-psa]="--recipe context --iterations 3000 --pitch-shift 8 --phase-sensitive"
   [context-pitch8-psa]="--recipe context --iterations 3000 --pitch-shift 8 --phase-sensitive"
   [abjones-context-pitch8-psa-seed1]="--recipe context --iterations 3000 --pitch-shift 8 --phase-sensitive --seed 1"
@@ -203,6 +207,10 @@ declare -A POST=(
   [abjones-context-pitch8-acc2-seed1-views2-wiener1.5]="abjones-context-pitch8-acc2-seed1 --pitch-views -2 2 --mask-power 1.5"
   [context-pitch8-acc2-views2-wiener1.5]="context-pitch8-acc2 --pitch-views -2 2 --mask-power 1.5"
   [context-pitch8-acc2-seed1-views2-wiener1.5]="context-pitch8-acc2-seed1 --pitch-views -2 2 --mask-power 1.5"
+  [abjones-context-pitch8-follow0.3-views2-wiener1.5]="abjones-context-pitch8-follow0.3 --pitch-views -2 2 --mask-power 1.5"
+  [abjones-context-pitch8-follow0.3-seed1-views2-wiener1.5]="abjones-context-pitch8-follow0.3-seed1 --pitch-views -2 2 --mask-power 1.5"
+  [context-pitch8-follow0.3-views2-wiener1.5]="context-pitch8-follow0.3 --pitch-views -2 2 --mask-power 1.5"
+  [context-pitch8-follow0.3-seed1-views2-wiener1.5]="context-pitch8-follow0.3-seed1 --pitch-views -2 2 --mask-power 1.5"
   [context-pitch8-seed1-views2-wiener1.5]="context-pitch8-seed1 --pitch-views -2 2 --mask-power 1.5"
   [abjones-context-pitch8-views2-wiener1.5]="abjones-context-pitch8 --pitch-views -2 2 --mask-power 1.5"
   [abjones-context-pitch8-seed1-views2-wiener1.5]="abjones-context-pitch8-seed1 --pitch-views -2 2 --mask-power 1.5"
@@ -429,7 +437,10 @@ ORDER=(seed context context-pitch context-pitch-noaug context-pitch-disc context
        context-pitch8-remix0-views2-wiener1.5 context-pitch8-remix0-seed1-views2-wiener1.5
        abjones-context-pitch8-acc2 abjones-context-pitch8-acc2-seed1 context-pitch8-acc2 context-pitch8-acc2-seed1
        abjones-context-pitch8-acc2-views2-wiener1.5 abjones-context-pitch8-acc2-seed1-views2-wiener1.5
-       context-pitch8-acc2-views2-wiener1.5 context-pitch8-acc2-seed1-views2-wiener1.5)
+       context-pitch8-acc2-views2-wiener1.5 context-pitch8-acc2-seed1-views2-wiener1.5
+       abjones-context-pitch8-follow0.3 abjones-context-pitch8-follow0.3-seed1 context-pitch8-follow0.3 context-pitch8-follow0.3-seed1
+       abjones-context-pitch8-follow0.3-views2-wiener1.5 abjones-context-pitch8-follow0.3-seed1-views2-wiener1.5
+       context-pitch8-follow0.3-views2-wiener1.5 context-pitch8-follow0.3-seed1-views2-wiener1.5)
 split_of() {  # split_of NAME: abjones-* runs train on abjones (43 clips) and score amy's 132
   case $1 in abjones-*) echo dev-abjones ;; *) echo dev-amy ;; esac
 }

@@ -148,6 +148,22 @@ def test_pitch_shifted_vocals_can_keep_their_formants(mir1k):
         assert not np.allclose(np.abs(kept[i]), np.abs(moved[i]))
         np.testing.assert_array_equal(both[i], moved[i])
         np.testing.assert_array_equal(both[4 + i], kept[i])
+    # formants that follow a share of the shift: none of it is "keep", half of it lies between
+    none = BatchSampler(files, mixing="0db", pitch_shift=4.0, formant_follow=0.0).vocals[0]
+    half = BatchSampler(files, mixing="0db", pitch_shift=4.0, formant_follow=0.5).vocals[0]
+    both_half = BatchSampler(files, mixing="0db", pitch_shift=4.0, pitch_formants="both", formant_follow=0.5).vocals[0]
+    np.testing.assert_array_equal(half[0], moved[0])
+    for i in range(1, 5):
+        np.testing.assert_allclose(none[i], kept[i], rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(np.angle(half[i]), np.angle(moved[i]), atol=1e-4)
+        assert not np.allclose(np.abs(half[i]), np.abs(moved[i])) and not np.allclose(np.abs(half[i]), np.abs(kept[i]))
+        np.testing.assert_array_equal(both_half[i], half[i])
+        np.testing.assert_array_equal(both_half[4 + i], kept[i])  # the kept versions warp the resampled ones
+    for bad in (-0.1, 1.5):
+        with pytest.raises(SvsError, match="formant_follow"):
+            BatchSampler(files, formant_follow=bad)
+        with pytest.raises(SvsError, match="formant_follow"):
+            Config(formant_follow=bad)
     with pytest.raises(SvsError, match="pitch_formants"):
         BatchSampler(files, pitch_formants="shift")
     with pytest.raises(SvsError, match="pitch_formants"):

@@ -469,8 +469,9 @@ for name in "${@:-${ORDER[@]}}"; do
   lists $split
   # scored with the input as recorded and the network's own mask, as every row was before
   # input_gain_db, view_shift, mask_power and repet_weight existed (the -input-G, -viewsS and
-  # -wienerP rows measure the first three; a run's own flags, after these, win); and the context recipe as it was while
-  # these runs were made: vocals shifted by up to +-4 semitones (now +-8), one model (now two)
+  # -wienerP rows measure the first three; a run's own flags, after these, win); and the context
+  # recipe as it was while these runs were made: vocals shifted by up to +-4 semitones (now +-8),
+  # one model (now two)
   pin=""
   case "${RUNS[$name]}" in *"--recipe context"*) pin="$ABLATION_PIN" ;; esac
   $PY train.py --input-gain-db 0 --view-shift 0 --mask-power 1 --repet-weight 0 $pin ${RUNS[$name]} ${RESUME:+--resume} --model-dir runs/dev-$name --figure runs/dev-$name.png --quiet \

@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from evaluate import SOURCES  # noqa: E402  (vocals, accompaniment: as evaluate.py scores them)
+from repetition import REPET_MARGINS  # noqa: E402  (librosa's example's margins, the prior's before its own)
 
 
 BASE_RECIPE = "context"  # every run but seed is `--recipe context` and flags (experiments/ablation.sh)
@@ -189,9 +190,10 @@ def shipped() -> None:
         heard = (f"views {views_text(views)}, post-filter {summary['mask_power']:g}" if views
                  else "no views or post-filter" if summary.get("mask_power", 1.0) == 1.0
                  else f"post-filter {summary['mask_power']:g}")
-        margin = summary.get("repetition", {}).get("vocals_margin", 10.0)  # recorded since it could differ
+        # recorded since it could differ; before that, the example's
+        margin = summary.get("repetition", {}).get("vocals_margin", REPET_MARGINS[1])
         heard += f", repetition prior {prior:g}" if prior else ""
-        heard += f" (REPET-SIM's vocals margin {margin:g})" if prior and margin != 10.0 else ""
+        heard += f" (REPET-SIM's vocals margin {margin:g})" if prior and margin != REPET_MARGINS[1] else ""
         for source in SOURCES:
             scores = summary["scores"][source]
             rows.append(((not current, -pitch, -members, not prior, -prior, not views, -gain, source != "vocals"),
@@ -237,17 +239,20 @@ def models_with_views() -> dict[str, dict]:
     return models
 
 
+def clip_vocals_nsdr(clips_csv: Path) -> dict[str, tuple[float, float]]:
+    """clip -> (seconds, vocals NSDR) from a NAME_clips.csv that evaluate.py wrote."""
+    import csv
+
+    with open(clips_csv, newline="") as handle:
+        return {row["clip"]: (float(row["seconds"]), float(row["vocals_nsdr"])) for row in csv.DictReader(handle)}
+
+
 def per_clip_choice() -> None:
     """How much choosing the inference setting clip by clip could add, at best: for every model with at
     least three settings scored, the vocals GNSDR of the best fixed setting against that of an oracle
     that picks, for each clip, the setting with the highest vocals NSDR (from the *_clips.csv files)."""
-    import csv
-
     def vocals_nsdr(summary: dict) -> dict[str, tuple[float, float]]:
-        clips = Path(str(summary["path"]).removesuffix("_summary.json") + "_clips.csv")
-        with open(clips, newline="") as handle:
-            return {row["clip"]: (float(row["seconds"]), float(row["vocals_nsdr"]))
-                    for row in csv.DictReader(handle)}
+        return clip_vocals_nsdr(Path(str(summary["path"]).removesuffix("_summary.json") + "_clips.csv"))
 
     default = default_setting()
     print(f"| model | settings | network alone | {heading(*default)} (the default) | best fixed setting "

@@ -17,16 +17,15 @@ repetition), scored on the same clips and on the other direction's, against 0.35
 from __future__ import annotations
 
 import argparse
-import csv
 import itertools
 import sys
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from ablation_table import ROOT, clip_vocals_nsdr  # noqa: E402  (it puts the repository on the path)
 import repetition  # noqa: E402
 from preprocess import load_mir1k_clip, stft  # noqa: E402
 from separator import CHUNK_FRAMES  # noqa: E402
@@ -53,12 +52,6 @@ def repetition_of(path: Path, sample_rate: int = 16000, hop_length: int = 256, n
     return float(np.sort(similarity, axis=1)[:, -neighbours:].mean())
 
 
-def clip_scores(name: str) -> dict[str, tuple[float, float]]:
-    """clip -> (seconds, vocals NSDR) from statistics/repetition/NAME_clips.csv."""
-    with open(ROOT / "statistics" / "repetition" / f"{name}_clips.csv", newline="") as handle:
-        return {row["clip"]: (float(row["seconds"]), float(row["vocals_nsdr"])) for row in csv.DictReader(handle)}
-
-
 def rule_gnsdr(scores: dict, repeats: dict[str, float], low: float, high: float) -> float:
     """Mean over the pairs of the length-weighted vocals NSDR with each clip's weight by the rule."""
     means = []
@@ -78,8 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     for direction, (listing, pairs) in DIRECTIONS.items():
         files = [(ROOT / listing).parent / line.strip() for line in open(ROOT / listing) if line.strip()]
         repeats[direction] = {f.name: repetition_of(f) for f in files}
-        scores[direction] = {pair: {w: clip_scores(RUN.format(pair=pair, weight=w)) for w in WEIGHTS}
-                             for pair in pairs}
+        scores[direction] = {pair: {w: clip_vocals_nsdr(ROOT / "statistics" / "repetition" /
+                                                        f"{RUN.format(pair=pair, weight=w)}_clips.csv")
+                                    for w in WEIGHTS} for pair in pairs}
         clips = sorted(repeats[direction])
         by_pair = scores[direction].values()
         gain = [np.mean([by["0.5"][c][1] - by["0.25"][c][1] for by in by_pair]) for c in clips]

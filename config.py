@@ -21,6 +21,13 @@ WEIGHTS_FILE = "model.weights.h5"
 ONNX_FILE = "model.onnx"  # the same network for ONNX Runtime, written beside the weights
 
 
+def check_formant_follow(value: float) -> None:
+    """Config's and preprocess.BatchSampler's formant_follow is a share in [0, 1]."""
+    if not 0 <= value <= 1:
+        raise SvsError(f"formant_follow is the share of a pitch shift the formants follow, in [0, 1] "
+                       f"(1: all of it, as resampling gives), got {value}")
+
+
 @dataclass
 class Config:
     """Every hyperparameter of a model and its training. Saved as config.json beside the weights.
@@ -113,9 +120,7 @@ class Config:
                            f"lr_schedule, got {self.warmup} with {self.lr_schedule}")
         if not self.mask_power > 0:
             raise SvsError(f"mask_power is a post-filter exponent above 0 (1: off), got {self.mask_power}")
-        if not 0 <= self.formant_follow <= 1:
-            raise SvsError(f"formant_follow is the share of a pitch shift the formants follow, in [0, 1], "
-                           f"got {self.formant_follow}")
+        check_formant_follow(self.formant_follow)
         if not 0 <= self.repet_weight <= 1:
             raise SvsError(f"repet_weight is a weight in [0, 1] (0: off), got {self.repet_weight}")
         for name in ("remix_probability", "reverse_probability", "second_accompaniment"):

@@ -10,7 +10,7 @@ import librosa
 import numpy as np
 import soundfile as sf
 
-from config import MIXING_RULES, PITCH_FORMANTS
+from config import MIXING_RULES, PITCH_FORMANTS, check_formant_follow
 from utils import SvsError
 
 
@@ -238,9 +238,7 @@ class BatchSampler:
             raise SvsError("no clips to sample from: the clip list is empty")
         if pitch_formants not in PITCH_FORMANTS:
             raise SvsError(f"pitch_formants must be one of {PITCH_FORMANTS}, got {pitch_formants!r}")
-        if not 0 <= formant_follow <= 1:
-            raise SvsError(f"formant_follow is the share of a pitch shift the formants follow, in [0, 1] "
-                           f"(1: all of it, as resampling gives), got {formant_follow}")
+        check_formant_follow(formant_follow)
         if time_stretch < 0:
             raise SvsError(f"time_stretch is a tempo change (0: off; 0.2: 1.2 times faster and slower), "
                            f"got {time_stretch}")

@@ -188,7 +188,7 @@ def score_settings(separator, model_dirs: list[Path], mixing: str, gain_db: floa
             "separator": type(separator).__name__, "variant": variant or {}, "mixing": mixing,
             "gain_db": gain_db, "input_gain_db": separator.input_gain_db, "mask_power": separator.mask_power,
             "pitch_views": [s for s in getattr(separator, "semitones", []) if s],
-            "repet_weight": round(float(getattr(separator, "weight", 0.0)), 6),  # as given: it is kept in float32
+            "repet_weight": float(getattr(separator, "weight", 0.0)),
             "repetition": getattr(separator, "settings", {})}  # what a repetition prior's REPET-SIM compares
 
 

@@ -190,7 +190,7 @@ class RepetitionPrior(_MaskSeparator):
             raise SvsError("the repetition prior needs a model without lookahead: its steps are not the frames "
                            "REPET-SIM compares")
         _check_mask_power(mask_power)
-        self.inner, self.weight, self.mask_power = inner, np.float32(weight), mask_power
+        self.inner, self.weight, self.mask_power = inner, float(weight), mask_power  # as given; float32 where used
         self.config, self.chunk_frames, self.backend = inner.config, inner.chunk_frames, inner.backend
         self.input_gain_db, self.semitones = inner.input_gain_db, getattr(inner, "semitones", [])
         self.context_frames = max(0, context_frames)
@@ -237,13 +237,14 @@ class RepetitionPrior(_MaskSeparator):
             kept = max(self.context_frames, self.fill_frames)
             context = np.concatenate([context, piece])[-kept:] if kept else piece[:0]
             context_similar = np.concatenate([context_similar, piece_similar])[-kept:] if kept else piece[:0]
-        weight = self.weight
+        weight = np.float32(self.weight)  # so the masks' arithmetic stays float32
         if self.uncertainty_power:  # all of the weight where the networks are unsure, none where sure
             weight = weight * (1 - np.abs(2 * mask - 1) ** np.float32(self.uncertainty_power))
         vocals = post_filter((1 - weight) * mask + weight * repet[0], self.mask_power)
         complement = mask  # of the accompaniment's mask: the vocals mask it is cut by
         if self.accompaniment_weight:
-            complement = (1 - self.accompaniment_weight) * mask + self.accompaniment_weight * repet[1]
+            share = np.float32(self.accompaniment_weight)
+            complement = (1 - share) * mask + share * repet[1]
         masks = np.stack([vocals, post_filter(complement, self.mask_power)])
         return masks, (inner_states, context, context_similar)
 
@@ -257,8 +258,7 @@ class RepetitionPrior(_MaskSeparator):
             if not ((value >= least if off else value > least) and value <= most):
                 span = f"from {least:g} (off)" if off else f"above {least:g}"
                 raise SvsError(f"{what} is {span}{f' to {most:g}' if np.isfinite(most) else ''}, got {value}")
-            # the accompaniment weight in float32, as the vocals' weight, so the arithmetic stays float32
-            setattr(self, name, np.float32(value) if name == "accompaniment_weight" else float(value))
+            setattr(self, name, float(value))
 
     @property
     def settings(self) -> dict:
@@ -268,7 +268,7 @@ class RepetitionPrior(_MaskSeparator):
                 "piece_frames": self.piece_frames, "vocals_margin": self.vocals_margin,
                 "neighbours": self.neighbours, "compare_power": self.compare_power,
                 "uncertainty_power": self.uncertainty_power,
-                "accompaniment_weight": float(round(self.accompaniment_weight, 6))}
+                "accompaniment_weight": self.accompaniment_weight}
 
     def _pieces(self, frames: int) -> list[tuple[int, int]]:
         """(start, stop) of what REPET-SIM compares at once among `frames` handed over: each chunk

@@ -54,7 +54,7 @@ class BothStemsPrior(WholeClips):
         if not 0 <= weight <= 1 or len(margin) > 1 or min(margin, default=1) <= 0:
             raise SvsError("--repet-weight takes one weight from 0 to 1 or the word max, optionally a vocals margin "
                            f"above 0, and optionally the word guided (got {' '.join(map(str, values))})")
-        self.weight = np.float32(weight)
+        self.weight = weight  # as given; float32 where used
         self.margins = (REPET_MARGINS[0], margin[0] if margin else REPET_MARGINS[1])
 
     def vocals_mask(self, magnitude: np.ndarray) -> np.ndarray:
@@ -63,7 +63,8 @@ class BothStemsPrior(WholeClips):
             similar = (1 - mask) * magnitude if self.guided else None
             repet, _ = repet_sim_masks(magnitude, self.config.sample_rate / self.config.hop_length, self.margins,
                                        similar=similar)
-            mask = np.maximum(mask, repet) if self.maximum else (1 - self.weight) * mask + self.weight * repet
+            weight = np.float32(self.weight)
+            mask = np.maximum(mask, repet) if self.maximum else (1 - weight) * mask + weight * repet
         return separator.post_filter(np.asarray(mask, np.float32), self.mask_power)
 
 

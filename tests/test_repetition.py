@@ -315,7 +315,7 @@ def test_main_takes_the_repet_weight(tiny_model, tmp_path, capsys):
         np.testing.assert_allclose(stems["src1"], off["src1"], atol=1e-5)
         assert np.abs(stems["src2"] - off["src2"]).max() > 1e-3
     assert np.abs(on["src2"] - default["src2"]).max() > 1e-4
-    assert load_separator(tiny_model).weight == np.float32(0.35)
+    assert load_separator(tiny_model).weight == 0.35
     assert main.main([str(tmp_path / "song.wav"), "--output-dir", str(tmp_path / "bad"), "--model",
                       str(tiny_model), "--repet-weight", "2"]) == 1
     assert "weight is from 0 (off) to 1, got 2.0" in capsys.readouterr().err

@@ -69,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args(argv)
     repeats, scores = {}, {}
     for direction, (listing, pairs) in DIRECTIONS.items():
-        files = [(ROOT / listing).parent / line.strip() for line in open(ROOT / listing) if line.strip()]
+        files = [(ROOT / listing).parent / line.strip() for line in (ROOT / listing).read_text().splitlines()
+                 if line.strip()]
         repeats[direction] = {f.name: repetition_of(f) for f in files}
         scores[direction] = {pair: {w: clip_vocals_nsdr(ROOT / "statistics" / "repetition" /
                                                         f"{RUN.format(pair=pair, weight=w)}_clips.csv")

@@ -4,6 +4,7 @@ python train.py                      # the default recipe (see model.RECIPES)
 python train.py --recipe seed        # Lei Mao's original recipe, exactly
 python train.py --resume             # continue from model/checkpoint at its step
 python train.py --members 2          # two models at once (seeds 0 and 1, the second in model/member-1)
+python train.py --init-from DIR --train-list L --iterations N   # fine-tune DIR's model on other clips
 """
 from __future__ import annotations
 
@@ -21,8 +22,9 @@ from typing import Callable
 import numpy as np
 
 from config import member_dir
-from model import (DEFAULT_RECIPE, RECIPES, Config, align_lookahead, build_model, checkpoint_dir, checkpoint_state,
-                   load_checkpoint, load_config, recipe_config, save_checkpoint, save_model, separation_loss)
+from model import (DEFAULT_RECIPE, RECIPES, WEIGHTS_FILE, Config, align_lookahead, build_model, checkpoint_dir,
+                   checkpoint_state, load_checkpoint, load_config, recipe_config, save_checkpoint, save_model,
+                   separation_loss)
 from preprocess import Augmentation, BatchSampler
 from utils import SvsError, plot_training_curve, read_list, split_mixing
 
@@ -30,6 +32,19 @@ LOG_FILE = "train_log.csv"
 DATA_DIR = Path("data/MIR1K")
 SNAPSHOT_DIR = "snapshots"
 NO_EMA_DIR = "no-ema"  # with --ema: the plain (not averaged) weights of the same run, for comparison
+# the settings a model's weights depend on: a run started from another model's weights must share them
+WEIGHT_SHAPING = ("n_fft", "num_layers", "hidden_size", "features", "head_skip", "lookahead")
+
+
+def check_init_from(config: Config, init_from: Path) -> None:
+    """A clear error unless `init_from` holds a model whose weights fit `config`'s network."""
+    saved = load_config(init_from)
+    if not (init_from / WEIGHTS_FILE).is_file():
+        raise SvsError(f"--init-from {init_from}: no {WEIGHTS_FILE} there")
+    differ = [f"{name} {getattr(saved, name)} there, {getattr(config, name)} here"
+              for name in WEIGHT_SHAPING if getattr(saved, name) != getattr(config, name)]
+    if differ:
+        raise SvsError(f"--init-from {init_from}: that network differs from this one: " + "; ".join(differ))
 
 
 def learning_rate_schedule(config: Config):
@@ -156,13 +171,17 @@ def progress_bar(iterations: int, step: int):
 
 def train(config: Config, train_files: list[Path], valid_files: list[Path], model_dir: Path,
           resume: bool = False, figure: Path | None = None, quiet: bool = False, snapshot_every: int = 0,
-          after_step: Callable[[], None] | None = None) -> dict:
+          after_step: Callable[[], None] | None = None, init_from: Path | None = None) -> dict:
     """Run the training loop to `config.iterations`; returns the final state (step, losses, times).
+    `init_from` (a model folder) starts a fresh run from that model's weights, its per-bin feature
+    statistics included, with a new optimizer and learning-rate schedule: fine-tuning.
     `snapshot_every` N > 0 also keeps the model of every N-th step in model_dir/snapshots/step-N,
     for choosing a step afterwards by what evaluate.py measures. `after_step` is called after
     each logged step (train.py watches the other models trained at once with it)."""
     import tensorflow as tf
 
+    if init_from is not None and not resume:
+        check_init_from(config, init_from)
     model_dir.mkdir(parents=True, exist_ok=True)
     train_data, valid_data = load_data(config, train_files, valid_files, quiet)
 
@@ -181,7 +200,10 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
     else:
         if (model_dir / "checkpoint").exists():
             print(f"starting afresh: replacing the model in {model_dir}")
-        if config.features == "log":
+        if init_from is not None:
+            model.load_weights(init_from / WEIGHTS_FILE)
+            print(f"starting from the weights of {init_from}")
+        elif config.features == "log":
             model.set_feature_statistics(train_data.magnitude_frames())
     log_path = model_dir / LOG_FILE
     _truncate_log(log_path, step)
@@ -203,7 +225,8 @@ def train(config: Config, train_files: list[Path], valid_files: list[Path], mode
         save_checkpoint(model, optimizer, model_dir, dict(
             step=step, cpu_seconds=cpu_seconds, wall_seconds=wall_seconds,
             rng=rng.bit_generator.state, valid_rng=valid_rng.bit_generator.state,
-            train_files=[_portable(f) for f in train_files], valid_files=[_portable(f) for f in valid_files]))
+            train_files=[_portable(f) for f in train_files], valid_files=[_portable(f) for f in valid_files],
+            **({} if init_from is None else dict(init_from=_portable(init_from)))))
         save_trained_model(model, optimizer, model_dir)
         if snapshot_every and step % snapshot_every == 0 and step:
             save_trained_model(model, optimizer, model_dir / SNAPSHOT_DIR / f"step-{step}")
@@ -288,6 +311,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--also-train-on-valid", action="store_true",
                         help="train on train + valid lists (for the final model; no validation loss)")
     parser.add_argument("--resume", action="store_true", help="continue from the checkpoint in --model-dir")
+    parser.add_argument("--init-from", type=Path, metavar="DIR",
+                        help="start from the weights of the model in DIR (its network settings must match), "
+                             "with a fresh optimizer and schedule: fine-tuning; with --members N, member K "
+                             "starts from DIR/member-K")
     parser.add_argument("--figure", type=Path,
                         help="the training curve (default figures/training_loss.png for --model-dir model, "
                              "else MODEL_DIR/training_loss.png, so a trial run leaves the shipped figure alone)")
@@ -362,6 +389,8 @@ def member_arguments(config: Config, args: argparse.Namespace, index: int) -> li
                  "--snapshot-every", str(args.snapshot_every), "--quiet"]
     if args.also_train_on_valid:
         arguments.append("--also-train-on-valid")
+    if args.init_from is not None:
+        arguments += ["--init-from", str(member_dir(args.init_from, index))]
     if args.resume and (checkpoint_dir(folder) / "state.json").is_file():
         arguments.append("--resume")
     for name, value in member.to_json().items():
@@ -454,12 +483,18 @@ def main(argv: list[str] | None = None) -> int:
             if args.also_train_on_valid:
                 train_files, valid_files = train_files + valid_files, []
         print(f"recipe {config.recipe}: " + ", ".join(f"{k}={v}" for k, v in config.to_json().items()))
+        if args.init_from is not None:
+            if args.resume:
+                raise SvsError("--init-from starts afresh: not with --resume (which goes on from the checkpoint)")
+            for index in range(config.members):  # before any clip is loaded or member started
+                check_init_from(config, member_dir(args.init_from, index) if index else args.init_from)
         if args.snapshot_every < 0 or (args.snapshot_every and args.snapshot_every % config.checkpoint_every):
             raise SvsError(f"--snapshot-every must be a multiple of checkpoint_every ({config.checkpoint_every})")
         members = start_members(config, args)
         try:
             train(config, train_files, valid_files, args.model_dir, resume=args.resume, figure=args.figure,
-                  quiet=args.quiet, snapshot_every=args.snapshot_every, after_step=watch_members(members))
+                  quiet=args.quiet, snapshot_every=args.snapshot_every, after_step=watch_members(members),
+                  init_from=args.init_from)
         except BaseException:
             stop_members(members)
             raise

@@ -398,3 +398,31 @@ def test_utils_plots_the_log_or_says_to_train_first(tmp_path, capsys):
     (tmp_path / "log.csv").write_text("step,train_loss,valid_loss\n1,2.0,\n2,1.5,1.7\n")
     assert utils.main(["--log", str(tmp_path / "log.csv"), "--output", str(figure)]) == 0
     assert figure.stat().st_size > 0
+
+
+def test_init_from_starts_from_another_models_weights_and_refuses_a_different_network(lists, tmp_path, capsys):
+    common = ["--train-list", str(lists / "train.txt"), "--valid-list", str(lists / "valid.txt"), "--quiet",
+              "--recipe", "context", "--num-layers", "1", "--hidden-size", "8", "--frames", "6", "--batch-size", "2"]
+    source, tuned, fresh = tmp_path / "source", tmp_path / "tuned", tmp_path / "fresh"
+    assert train.main(common + ["--model-dir", str(source), "--iterations", "3", "--members", "2"]) == 0
+    # a step at learning rate 1e-12 from the source: its weights (feature statistics included); member K from
+    # source/member-K
+    assert train.main(common + ["--model-dir", str(tuned), "--iterations", "1", "--learning-rate", "1e-12", "--members", "2",
+                                "--init-from", str(source), "--seed", "5"]) == 0
+    for index in (0, 1):
+        pair = [load_model(d if index == 0 else d / f"member-{index}").get_weights() for d in (source, tuned)]
+        assert all(np.allclose(a, b, rtol=0, atol=1e-9) for a, b in zip(*pair)), index
+    assert not all(np.array_equal(a, b) for a, b in zip(load_model(source).get_weights(),
+                                                         load_model(source / "member-1").get_weights()))
+    assert read_json(tuned / CHECKPOINT_DIR / "state.json")["init_from"].endswith("source")
+    # the same run without it starts elsewhere
+    assert train.main(common + ["--model-dir", str(fresh), "--iterations", "1", "--learning-rate", "1e-12", "--members", "1", "--seed", "5"]) == 0
+    assert not all(np.allclose(a, b, rtol=0, atol=1e-3) for a, b in zip(load_model(source).get_weights(),
+                                                                         load_model(fresh).get_weights()))
+    capsys.readouterr()
+    assert train.main(common[:-6] + ["--hidden-size", "16", "--frames", "6", "--batch-size", "2", "--members", "1",
+                                     "--model-dir", str(tmp_path / "other"), "--init-from", str(source)]) == 1
+    assert "hidden_size 8 there, 16 here" in capsys.readouterr().err
+    assert not (tmp_path / "other").exists()
+    assert train.main(common + ["--model-dir", str(tuned), "--resume", "--init-from", str(source)]) == 1
+    assert "not with --resume" in capsys.readouterr().err

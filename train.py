@@ -384,7 +384,7 @@ def member_arguments(config: Config, args: argparse.Namespace, index: int) -> li
     resumed when that folder has a checkpoint."""
     member = dataclasses.replace(config, members=1, seed=config.seed + index)
     folder = member_dir(args.model_dir, index)
-    arguments = ["--recipe", member.recipe, "--model-dir", str(folder), "--figure", str(folder / "training_loss.png"),
+    arguments = ["--model-dir", str(folder), "--figure", str(folder / "training_loss.png"),
                  "--train-list", str(args.train_list), "--valid-list", str(args.valid_list),
                  "--snapshot-every", str(args.snapshot_every), "--quiet"]
     if args.also_train_on_valid:
@@ -393,15 +393,21 @@ def member_arguments(config: Config, args: argparse.Namespace, index: int) -> li
         arguments += ["--init-from", str(member_dir(args.init_from, index))]
     if args.resume and (checkpoint_dir(folder) / "state.json").is_file():
         arguments.append("--resume")
-    for name, value in member.to_json().items():
+    return arguments + config_flags(member)
+
+
+def config_flags(config: Config) -> list[str]:
+    """train.py's flags that give every setting of `config` (its recipe as --recipe)."""
+    flags = ["--recipe", config.recipe]
+    for name, value in config.to_json().items():
         if name == "recipe":
             continue
         flag = "--" + name.replace("_", "-")
         if isinstance(value, bool):
-            arguments.append(flag if value else "--no-" + flag[2:])
+            flags.append(flag if value else "--no-" + flag[2:])
         else:
-            arguments += [flag, str(value)]
-    return arguments
+            flags += [flag, str(value)]
+    return flags
 
 
 def start_members(config: Config, args: argparse.Namespace) -> list[tuple[Path, subprocess.Popen]]:
@@ -466,7 +472,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.figure is None:
         args.figure = (Path("figures") if args.model_dir == Path("model") else args.model_dir) / "training_loss.png"
-    signal.signal(signal.SIGTERM, _interrupt)  # `kill` saves a checkpoint too, like Ctrl-C
+    terminate = signal.signal(signal.SIGTERM, _interrupt)  # `kill` saves a checkpoint too, like Ctrl-C
     try:
         saved = checkpoint_state(args.model_dir) if args.resume else {}  # a clear error when there is none
         config = config_from_args(args)
@@ -507,6 +513,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    finally:
+        signal.signal(signal.SIGTERM, terminate)  # as it was: adapt.py calls this in its own process
     return 0
 
 

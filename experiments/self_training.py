@@ -28,17 +28,17 @@ self-training/NAME-student self-training/NAME-teacher`.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from adapt import pseudo_clips, trained_step  # noqa: E402  (what adapt.py learns from, as here)
 from config import load_config  # noqa: E402
-from model import checkpoint_dir  # noqa: E402
-from utils import SvsError, read_json, read_list, replaced_when_written, write_json, write_list  # noqa: E402
+from train import config_flags  # noqa: E402
+from utils import SvsError, read_list  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 STATISTICS = ROOT / "statistics" / "self-training"
@@ -60,50 +60,13 @@ def wait(processes: list[subprocess.Popen]) -> None:
         raise SvsError("failed: " + "; ".join(failed))
 
 
-def write_pseudo_clips(clips: list[Path], teacher: Path, pseudo: Path) -> Path:
-    """The teacher's stems of each clip as a MIR-1K clip (accompaniment left, vocals right), and
-    their list; returns the list."""
-    import soundfile as sf
-
-    pseudo.mkdir(parents=True, exist_ok=True)
-    written = []
-    for clip in clips:
-        target = pseudo / clip.name
-        if not target.is_file():
-            accompaniment, rate = sf.read(teacher / f"{clip.stem}_src1.wav", dtype="float32")
-            vocals, vocals_rate = sf.read(teacher / f"{clip.stem}_src2.wav", dtype="float32")
-            if accompaniment.ndim != 1 or vocals.shape != accompaniment.shape or rate != vocals_rate:
-                raise SvsError(f"{clip.stem}: the teacher's stems are not two mono files of one length and rate")
-            with replaced_when_written(target) as tmp:
-                sf.write(tmp, np.stack([accompaniment, vocals], axis=1), rate, format="WAV", subtype="FLOAT")
-        written.append(target)
-    listing = pseudo / "train.txt"
-    write_list(listing, written)
-    write_json(pseudo / "split.json", dict(split="self-training", mixing="0db", train=len(written)))
-    return listing
-
-
 def student_arguments(teacher: Path, listing: Path, folder: Path, iterations: int, learning_rate: float) -> list[str]:
     """train.py's arguments: the teacher's own recipe, from its weights, on the pseudo clips."""
     arguments = ["train.py", "--init-from", str(teacher), "--train-list", str(listing),
                  "--valid-list", str(listing.with_name("none.txt")), "--model-dir", str(folder),
                  "--figure", str(folder / "training_loss.png"), "--quiet"]
-    settings = load_config(teacher).to_json()
-    settings.update(iterations=iterations, learning_rate=learning_rate, members=1)
-    arguments += ["--recipe", settings.pop("recipe")]
-    for name, value in settings.items():
-        flag = "--" + name.replace("_", "-")
-        if isinstance(value, bool):
-            arguments.append(flag if value else "--no-" + flag[2:])
-        else:
-            arguments += [flag, str(value)]
-    return arguments
-
-
-def trained_steps(folder: Path) -> int | None:
-    """The step of the checkpoint in `folder`, None where there is none."""
-    state = checkpoint_dir(folder) / "state.json"
-    return read_json(state)["step"] if state.is_file() else None
+    settings = dataclasses.replace(load_config(teacher), iterations=iterations, learning_rate=learning_rate, members=1)
+    return arguments + config_flags(settings)
 
 
 def score(name: str, clip_list: Path, models: list[Path] | None, estimates: Path | None, settings: list[str]):
@@ -143,11 +106,11 @@ def main(argv: list[str] | None = None) -> int:
             models = [x for teacher in teachers for x in ("--model", str(teacher))]
             wait([run(["main.py", str(mixtures), *models, *SHIPPED_FORM, "--output-dir", str(stems),
                        "--format", "wav", "--skip-existing", "--quiet"])])
-        listing = write_pseudo_clips(clips, stems, work / "pseudo")
+        listing = pseudo_clips([clip.stem for clip in clips], stems, work / "pseudo")
         students = [work / f"student-{k}" for k in range(1, len(teachers) + 1)]
         training = []
         for k, (teacher, student) in enumerate(zip(teachers, students), 1):
-            step = trained_steps(student)
+            step = trained_step(student)
             if step is None:
                 arguments = student_arguments(teacher, listing, student, args.iterations, args.learning_rate)
             elif step < args.iterations:

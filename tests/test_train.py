@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import train
-from conftest import SAMPLE_RATE, TINY, experiment
+from conftest import TINY
 from model import CHECKPOINT_DIR, load_config, load_model, recipe_config
 from utils import SvsError, read_json, read_list
 
@@ -427,34 +427,3 @@ def test_init_from_starts_from_another_models_weights_and_refuses_a_different_ne
     assert train.main(common + ["--model-dir", str(tuned), "--resume", "--init-from", str(source)]) == 1
     assert "not with --resume" in capsys.readouterr().err
 
-
-def test_self_training_turns_the_teachers_stems_into_clips_and_trains_students_with_the_teachers_recipe(
-        tiny_model, tmp_path):
-    import soundfile as sf
-
-    module = experiment("self_training")
-    rng = np.random.default_rng(0)
-    stems, clips = tmp_path / "teacher", [tmp_path / "x_1_01.wav", tmp_path / "x_1_02.wav"]
-    stems.mkdir()
-    for clip in clips:
-        for k in (1, 2):  # main.py's names: src1 the accompaniment, src2 the vocals
-            sf.write(stems / f"{clip.stem}_src{k}.wav", rng.standard_normal(800) * k, SAMPLE_RATE, subtype="FLOAT")
-    listing = module.write_pseudo_clips(clips, stems, tmp_path / "pseudo")
-    assert [f.name for f in read_list(listing)] == [c.name for c in clips]
-    for clip in clips:
-        stereo, rate = sf.read(tmp_path / "pseudo" / clip.name, dtype="float32")
-        accompaniment, _ = sf.read(stems / f"{clip.stem}_src1.wav", dtype="float32")
-        vocals, _ = sf.read(stems / f"{clip.stem}_src2.wav", dtype="float32")
-        assert rate == SAMPLE_RATE and np.array_equal(stereo[:, 0], accompaniment) and np.array_equal(stereo[:, 1], vocals)
-    assert read_json(tmp_path / "pseudo" / "split.json")["mixing"] == "0db"
-    sf.write(stems / "x_1_03_src1.wav", np.zeros(800), SAMPLE_RATE)
-    sf.write(stems / "x_1_03_src2.wav", np.zeros(700), SAMPLE_RATE)
-    with pytest.raises(SvsError, match="x_1_03"):
-        module.write_pseudo_clips([tmp_path / "x_1_03.wav"], stems, tmp_path / "pseudo")
-
-    arguments = module.student_arguments(tiny_model, listing, tmp_path / "student", 7, 3e-5)
-    assert arguments[0] == "train.py"
-    args = train.build_parser().parse_args(arguments[1:])
-    assert args.init_from == tiny_model and args.train_list == listing
-    teacher = load_config(tiny_model)
-    assert train.config_from_args(args).to_json() == dict(teacher.to_json(), iterations=7, learning_rate=3e-5, members=1)

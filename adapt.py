@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from config import load_config, member_dir
+from config import load_config, member_dirs
 from separator import collect_inputs
 from utils import SvsError, count_at_least, finite_float, read_json, replaced_when_written, write_json, write_list
 
@@ -146,9 +146,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.output_model} is already adapted ({step} steps)")
         if not args.keep_data and work.exists():
             shutil.rmtree(work)
-        members = load_config(args.output_model).members
-        folders = [args.output_model] + [member_dir(args.output_model, k) for k in range(1, members)]
-        missing = [str(f) for f in folders if trained_step(f) != args.iterations]
+        missing = [str(f) for f in member_dirs(args.output_model) if trained_step(f) != args.iterations]
         if missing:
             raise SvsError("not every network finished: " + ", ".join(missing) + " (run the same command again)")
     except SvsError as error:

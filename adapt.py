@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.output_model} is already adapted ({step} steps)")
         if not args.keep_data and work.exists():
             shutil.rmtree(work)
-        missing = [str(f) for f in member_dirs(args.output_model) if trained_step(f) != args.iterations]
+        missing = [str(f) for f in member_dirs(args.output_model) if (trained_step(f) or 0) < args.iterations]
         if missing:
             raise SvsError("not every network finished: " + ", ".join(missing) + " (run the same command again)")
     except SvsError as error:

@@ -67,6 +67,8 @@ def test_adapt_trains_each_network_from_its_weights_on_the_songs_stems_and_main_
     # the same command again has nothing to do; more steps go on from the checkpoint
     assert adapt.main(common + ["--iterations", "3"]) == 0
     assert "already adapted (3 steps)" in capsys.readouterr().out
+    assert adapt.main(common + ["--iterations", "2"]) == 0  # fewer than done: nothing to do either
+    assert "already adapted (3 steps)" in capsys.readouterr().out
     assert adapt.main(common + ["--iterations", "5", "--keep-data"]) == 0
     assert read_json(adapted / CHECKPOINT_DIR / "state.json")["step"] == 5
     assert (adapted / "adapt-data" / "clips" / "song1.wav").is_file()

@@ -28,16 +28,14 @@ self-training/NAME-student self-training/NAME-teacher`.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from adapt import pseudo_clips, trained_step  # noqa: E402  (what adapt.py learns from, as here)
+from adapt import pseudo_clips, trained_step, training_arguments  # noqa: E402  (adapt.py's steps)
 from config import load_config  # noqa: E402
-from train import config_flags  # noqa: E402
 from utils import SvsError, read_list  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,12 +59,10 @@ def wait(processes: list[subprocess.Popen]) -> None:
 
 
 def student_arguments(teacher: Path, listing: Path, folder: Path, iterations: int, learning_rate: float) -> list[str]:
-    """train.py's arguments: the teacher's own recipe, from its weights, on the pseudo clips."""
-    arguments = ["train.py", "--init-from", str(teacher), "--train-list", str(listing),
-                 "--valid-list", str(listing.with_name("none.txt")), "--model-dir", str(folder),
-                 "--figure", str(folder / "training_loss.png"), "--quiet"]
-    settings = dataclasses.replace(load_config(teacher), iterations=iterations, learning_rate=learning_rate, members=1)
-    return arguments + config_flags(settings)
+    """train.py's arguments: adapt.py's (the teacher's own recipe, from its weights, on the pseudo
+    clips), for one network."""
+    return ["train.py", *training_arguments(teacher, listing, folder, iterations, learning_rate), "--members", "1",
+            "--quiet"]
 
 
 def score(name: str, clip_list: Path, models: list[Path] | None, estimates: Path | None, settings: list[str]):

@@ -140,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 arguments = ["--resume", "--model-dir", str(args.output_model), "--iterations", str(args.iterations)]
             trained = train.main([*arguments, *(["--quiet"] if args.quiet else [])])
+            if trained == 130:
+                raise KeyboardInterrupt  # train.py has saved checkpoints: the same adapt.py command goes on
             if trained:
                 return trained  # train.py has said why; the same command goes on
         else:
@@ -153,7 +155,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("\ninterrupted: the same command goes on from here", file=sys.stderr)
+        print("\ninterrupted: the same adapt.py command goes on from here (training from its checkpoints)",
+              file=sys.stderr)
         return 130
     inputs = " ".join(map(str, args.inputs))
     print(f"adapted model in {args.output_model}: python main.py {inputs} --model {args.output_model}")

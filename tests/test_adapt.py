@@ -96,3 +96,15 @@ def test_self_training_experiment_trains_students_with_each_teachers_recipe(tiny
     assert args.init_from == tiny_model and args.train_list == listing
     expected = dataclasses.replace(load_config(tiny_model), iterations=7, learning_rate=3e-5, members=1)
     assert train.config_from_args(args) == expected
+
+
+def test_adapt_stopped_while_training_says_the_same_command_goes_on(tiny_model, tmp_path, monkeypatch, capsys):
+    songs = tmp_path / "songs"
+    songs.mkdir()
+    accompaniment, vocals = synthetic_sources(2.0, 1)
+    sf.write(songs / "song.wav", accompaniment + vocals, SAMPLE_RATE)
+    monkeypatch.setattr(train, "main", lambda argv: 130)  # train.py stopped by Ctrl-C, its checkpoints saved
+    output = tmp_path / "adapted"
+    assert adapt.main([str(songs), "--model", str(tiny_model), "--output-model", str(output), "--quiet"]) == 130
+    assert "the same adapt.py command goes on" in capsys.readouterr().err
+    assert (output / "adapt-data" / "clips" / "song.wav").is_file()  # kept for the run that goes on

@@ -30,7 +30,7 @@ import numpy as np
 
 from config import load_config, member_dirs
 from separator import collect_inputs
-from utils import SvsError, count_at_least, finite_float, read_json, replaced_when_written, write_json, write_list
+from utils import SvsError, count_at_least, finite_float, replaced_when_written, write_json, write_list
 
 ITERATIONS = 1500
 LEARNING_RATE = 1e-4
@@ -84,10 +84,10 @@ def training_arguments(model: Path, listing: Path, output: Path, iterations: int
 
 
 def trained_step(folder: Path) -> int | None:
-    from model import checkpoint_dir
+    """The step of the checkpoint in `folder` (model.checkpoint_state reads it), None where there is none."""
+    from model import checkpoint_dir, checkpoint_state
 
-    state = checkpoint_dir(folder) / "state.json"
-    return read_json(state)["step"] if state.is_file() else None
+    return checkpoint_state(folder)["step"] if (checkpoint_dir(folder) / "state.json").is_file() else None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.output_model.resolve() == args.model.resolve():
             raise SvsError("--output-model must differ from --model (the model adapted from is kept as it is)")
-        load_config(args.model)  # a clear error before anything is separated
+        teacher = load_config(args.model)  # a clear error before anything is separated
         if args.max_minutes <= 0:
             raise SvsError("--max-minutes must be above 0")
         files = collect_inputs(args.inputs)
@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
                 return separated  # main.py has said why
             listing = pseudo_clips([f.stem for f in files], stems, work / "clips", 60 * args.max_minutes)
             print(f"training on the stems of {len(files)} file(s): {args.iterations} steps of each of the "
-                  f"{load_config(args.model).members} network(s) of {args.model}")
+                  f"{teacher.members} network(s) of {args.model}")
             if step is None:
                 arguments = training_arguments(args.model, listing, args.output_model, args.iterations,
                                                args.learning_rate)

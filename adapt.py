@@ -30,7 +30,7 @@ import numpy as np
 
 from config import load_config, member_dirs
 from separator import collect_inputs
-from utils import SvsError, count_at_least, finite_float, replaced_when_written, write_json, write_list
+from utils import SvsError, count_at_least, finite_float, read_list, replaced_when_written, write_json, write_list
 
 ITERATIONS = 1500
 LEARNING_RATE = 1e-4
@@ -122,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
             raise SvsError("no audio files to adapt to in " + ", ".join(map(str, args.inputs)))
         step = trained_step(args.output_model)
         if step is None or step < args.iterations:
+            import soundfile as sf
+
             import main as separate_songs
             import train
 
@@ -132,8 +134,10 @@ def main(argv: list[str] | None = None) -> int:
             if separated:
                 return separated  # main.py has said why
             listing = pseudo_clips([f.stem for f in files], stems, work / "clips", 60 * args.max_minutes)
-            print(f"training on the stems of {len(files)} file(s): {args.iterations} steps of each of the "
-                  f"{teacher.members} network(s) of {args.model}")
+            clips = read_list(listing)
+            seconds = sum(sf.info(str(clip)).duration for clip in clips)
+            print(f"training on the stems of {len(clips)} of {len(files)} file(s), {seconds:.1f} s of audio: "
+                  f"{args.iterations} steps of each of the {teacher.members} network(s) of {args.model}")
             if step is None:
                 arguments = training_arguments(args.model, listing, args.output_model, args.iterations,
                                                args.learning_rate)

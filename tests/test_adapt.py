@@ -61,7 +61,8 @@ def test_adapt_trains_each_network_from_its_weights_on_the_songs_stems_and_main_
     changed = [not np.allclose(a, b) for a, b in zip(load_model(tiny_model).get_weights(),
                                                      load_model(adapted).get_weights())]
     assert any(changed)
-    assert "python main.py" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "python main.py" in out and "the stems of 2 of 2 file(s), 6.0 s of audio" in out
     assert main.main([str(songs), "--model", str(adapted), "--output-dir", str(tmp_path / "out"), "--quiet"]) == 0
     assert len(list((tmp_path / "out").glob("*.wav"))) == 6
     # the same command again has nothing to do; more steps go on from the checkpoint

@@ -354,6 +354,40 @@ def test_mask_median_removes_a_one_frame_flicker_and_keeps_a_step():
             module.MaskMedian(Given(), sizes, mask_power=1.0)
 
 
+def test_vocal_gate_silences_the_vocals_in_frames_the_mask_finds_without_voice():
+    from conftest import experiment
+    module = experiment("vocal_gate")
+
+    class Given:  # one mask for both stems, as a separator without the prior gives
+        config, backend, input_gain_db, mask_power, chunk_frames = None, "test", 0.0, 1.0, 64
+
+        def __init__(self, mask):
+            self.mask = mask
+
+        def stem_masks(self, magnitude, states=None):
+            return self.mask[None], states
+
+    magnitude = np.ones((9, 4), np.float32)
+    mask = np.full((9, 4), 0.5, np.float32)  # a share of 0.25 of each frame's energy: -6 dB
+    mask[2:5] = 0.01  # three frames with almost nothing of the voice: -40 dB, gated
+    mask[7] = 0.01  # and one frame alone, which a median over 3 frames keeps
+    np.testing.assert_allclose(module.vocal_share_db(mask, magnitude)[[0, 2]], [10 * np.log10(0.25), -40], atol=1e-5)
+    assert module.vocal_share_db(mask, np.zeros_like(magnitude))[0] == -np.inf  # a silent frame: no voice
+    masks, states = module.VocalGate(Given(mask), -20.0).stem_masks(magnitude, "states")
+    assert masks.shape == (2, 9, 4) and states == "states"
+    gated = np.isin(np.arange(9), [2, 3, 4, 7])
+    np.testing.assert_array_equal(masks[:, gated], 0)  # both: silent vocals, the frame whole in the accompaniment
+    np.testing.assert_array_equal(masks[:, ~gated], np.stack([mask, mask])[:, ~gated])
+    smoothed, _ = module.VocalGate(Given(mask), -20.0, smooth=3).stem_masks(magnitude)
+    np.testing.assert_array_equal(smoothed[0, 7], mask[7])  # the lone frame is not gated after the median
+    np.testing.assert_array_equal(smoothed[0, 3], 0)
+    np.testing.assert_array_equal(module.VocalGate(Given(mask), -np.inf).stem_masks(magnitude)[0][0], mask)
+    with pytest.raises(SvsError, match="odd number"):
+        module.VocalGate(Given(mask), -20.0, smooth=4)
+    with pytest.raises(SvsError, match="threshold in dB"):
+        module.with_gate(["-20", "2.5"], None)
+
+
 def test_level_views_average_the_masks_of_the_clip_heard_louder_and_quieter():
     from conftest import experiment
     from separator import post_filter

@@ -23,9 +23,10 @@ How much a perfect gate could give, on another separator's stems (main.py's, say
         --estimates work/gate/stems --output-dir work/gate/oracle20
     python evaluate.py --list data/dev-amy/valid.txt --estimates work/gate/oracle20 ...
 
-`--oracle T` takes the frames where the clip's true voice is more than T dB below its true
-accompaniment (the sources, mixed as evaluate.py mixes them, on the model's STFT) as the frames
-without voice, and moves the vocals stem's content there into the accompaniment stem.
+`--oracle T` takes the frames where the clip's true voice is below its true accompaniment plus T dB
+(T = -20: more than 20 dB below it; the sources mixed as evaluate.py mixes them, on the model's
+STFT) as the frames without voice, and moves the vocals stem's content there into the accompaniment
+stem (`--oracle=-inf`: none).
 """
 from __future__ import annotations
 
@@ -111,7 +112,7 @@ def oracle(argv: list[str]) -> int:
     from utils import read_list
 
     parser = argparse.ArgumentParser(description="the stems gated by the true voice (see --help of --gate)")
-    parser.add_argument("--oracle", type=float, required=True, metavar="T", help="dB of the voice below the accompaniment")
+    parser.add_argument("--oracle", type=float, required=True, metavar="T", help="a frame whose voice is below its accompaniment plus T dB is without voice")
     parser.add_argument("--list", type=Path, required=True)
     parser.add_argument("--estimates", type=Path, required=True, help="<clip>_src1.wav and <clip>_src2.wav")
     parser.add_argument("--output-dir", type=Path, required=True)

@@ -388,6 +388,43 @@ def test_vocal_gate_silences_the_vocals_in_frames_the_mask_finds_without_voice()
         module.with_gate(["-20", "2.5"], None)
 
 
+def test_vocal_gate_oracle_moves_the_vocals_of_frames_without_voice_into_the_accompaniment(lists, tmp_path, capsys):
+    import librosa
+    import soundfile as sf
+    from conftest import experiment
+    from preprocess import load_mir1k_clip
+    from utils import read_list
+    module = experiment("vocal_gate")
+
+    listing = lists / "test.txt"
+    clips = read_list(listing)
+    (tmp_path / "stems").mkdir()
+    for clip in clips:  # a separator that splits the mixture in half
+        mixture, _, _ = load_mir1k_clip(clip, mixing="0db")
+        for k in (1, 2):
+            sf.write(tmp_path / "stems" / f"{clip.stem}_src{k}.wav", mixture / 2, 16000, subtype="FLOAT")
+    arguments = ["--list", str(listing), "--estimates", str(tmp_path / "stems")]
+    assert module.main(["--oracle", "-20", *arguments, "--output-dir", str(tmp_path / "gated")]) == 0
+    share = float(capsys.readouterr().out.split("(")[-1].split("%")[0])
+    assert 0 < share < 100  # the synthetic voice comes and goes
+    assert module.main(["--oracle=-inf", *arguments, "--output-dir", str(tmp_path / "kept")]) == 0
+    for clip in clips:
+        mixture, accompaniment, vocals = load_mir1k_clip(clip, mixing="0db")
+        gated = {k: sf.read(tmp_path / "gated" / f"{clip.stem}_src{k}.wav", dtype="float32")[0] for k in (1, 2)}
+        np.testing.assert_allclose(gated[1] + gated[2], mixture, atol=1e-5)  # moved, not lost
+        kept = sf.read(tmp_path / "kept" / f"{clip.stem}_src2.wav", dtype="float32")[0]
+        np.testing.assert_allclose(kept, mixture / 2, atol=1e-5)
+        def stft(x):
+            return np.abs(librosa.stft(x, n_fft=1024, hop_length=256))
+
+        voice, rest = (np.sum(stft(x) ** 2, axis=0) for x in (vocals, accompaniment))
+        silent = voice < rest * 10 ** (-20 / 10)
+        inside = silent & np.all([np.roll(silent, shift) for shift in range(-3, 4)], axis=0)  # not at a gate's edge
+        assert inside.any()
+        assert stft(gated[2])[:, inside].max() < 1e-3 * stft(mixture).max()
+        assert stft(gated[2])[:, ~silent].max() > 0.1 * stft(mixture).max()
+
+
 def test_level_views_average_the_masks_of_the_clip_heard_louder_and_quieter():
     from conftest import experiment
     from separator import post_filter

@@ -396,6 +396,9 @@ def test_vocal_gate_oracle_moves_the_vocals_of_frames_without_voice_into_the_acc
     from utils import read_list
     module = experiment("vocal_gate")
 
+    def stft(x):
+        return np.abs(librosa.stft(x, n_fft=1024, hop_length=256))
+
     listing = lists / "test.txt"
     clips = read_list(listing)
     (tmp_path / "stems").mkdir()
@@ -414,9 +417,6 @@ def test_vocal_gate_oracle_moves_the_vocals_of_frames_without_voice_into_the_acc
         np.testing.assert_allclose(gated[1] + gated[2], mixture, atol=1e-5)  # moved, not lost
         kept = sf.read(tmp_path / "kept" / f"{clip.stem}_src2.wav", dtype="float32")[0]
         np.testing.assert_allclose(kept, mixture / 2, atol=1e-5)
-        def stft(x):
-            return np.abs(librosa.stft(x, n_fft=1024, hop_length=256))
-
         voice, rest = (np.sum(stft(x) ** 2, axis=0) for x in (vocals, accompaniment))
         silent = voice < rest * 10 ** (-20 / 10)
         inside = silent & np.all([np.roll(silent, shift) for shift in range(-3, 4)], axis=0)  # not at a gate's edge

@@ -37,10 +37,11 @@ LEARNING_RATE = 1e-4
 MAX_MINUTES = 30.0  # of stems learnt from (train.py holds them in memory with their resampled copies, per network)
 
 
-def pseudo_clips(names: list[str], stems: Path, clips: Path, max_seconds: float = float("inf")) -> Path:
+def pseudo_clips(names: list[str], stems: Path, clips: Path, max_seconds: float = float("inf")) -> tuple[Path, float]:
     """Each song's stems (`stems/<name>_src1.wav` the accompaniment, `_src2.wav` the vocals, mono,
     as main.py names them) as a MIR-1K-style clip `clips/<name>.wav` (accompaniment left, vocals
-    right), and their list `clips/train.txt` with a split.json (0 dB mixing); returns the list.
+    right), and their list `clips/train.txt` with a split.json (0 dB mixing); returns the list and the
+    seconds of audio its clips hold.
     Past `max_seconds` of clips in all, the songs are taken in a random order (seed 0) and the
     last one taken is cut, so that training holds no more than that in memory."""
     import soundfile as sf
@@ -49,7 +50,7 @@ def pseudo_clips(names: list[str], stems: Path, clips: Path, max_seconds: float 
     durations = {name: sf.info(str(stems / f"{name}_src1.wav")).duration for name in names}
     if sum(durations.values()) > max_seconds:
         names = [names[i] for i in np.random.default_rng(0).permutation(len(names))]
-    written, total = [], 0.0
+    written, total, kept = [], 0.0, 0.0
     for name in names:
         if total >= max_seconds:
             break
@@ -63,12 +64,13 @@ def pseudo_clips(names: list[str], stems: Path, clips: Path, max_seconds: float 
             with replaced_when_written(target) as tmp:
                 sf.write(tmp, np.stack([accompaniment[:keep], vocals[:keep]], axis=1), rate, format="WAV",
                          subtype="FLOAT")
+        kept += min(durations[name], max_seconds - total)  # the last one taken is cut to the cap
         total += durations[name]
         written.append(target)
     listing = clips / "train.txt"
     write_list(listing, written)
     write_json(clips / "split.json", dict(split="adapt", mixing="0db", train=len(written)))
-    return listing
+    return listing, kept
 
 
 def training_arguments(model: Path, listing: Path, output: Path, iterations: int, learning_rate: float) -> list[str]:
@@ -122,8 +124,6 @@ def main(argv: list[str] | None = None) -> int:
             raise SvsError("no audio files to adapt to in " + ", ".join(map(str, args.inputs)))
         step = trained_step(args.output_model)
         if step is None or step < args.iterations:
-            import soundfile as sf
-
             import main as separate_songs
             import train
 
@@ -133,9 +133,8 @@ def main(argv: list[str] | None = None) -> int:
                                              "--skip-existing", *(["--quiet"] if args.quiet else [])])
             if separated:
                 return separated  # main.py has said why
-            listing = pseudo_clips([f.stem for f in files], stems, work / "clips", 60 * args.max_minutes)
+            listing, seconds = pseudo_clips([f.stem for f in files], stems, work / "clips", 60 * args.max_minutes)
             clips = read_list(listing)
-            seconds = sum(sf.info(str(clip)).duration for clip in clips)
             print(f"training on the stems of {len(clips)} of {len(files)} file(s), {seconds:.1f} s of audio: "
                   f"{args.iterations} steps of each of the {teacher.members} network(s) of {args.model}")
             if step is None:

@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
             models = [x for teacher in teachers for x in ("--model", str(teacher))]
             wait([run(["main.py", str(mixtures), *models, *SHIPPED_FORM, "--output-dir", str(stems),
                        "--format", "wav", "--skip-existing", "--quiet"])])
-        listing = pseudo_clips([clip.stem for clip in clips], stems, work / "pseudo")
+        listing, _ = pseudo_clips([clip.stem for clip in clips], stems, work / "pseudo")
         students = [work / f"student-{k}" for k in range(1, len(teachers) + 1)]
         training = []
         for k, (teacher, student) in enumerate(zip(teachers, students), 1):

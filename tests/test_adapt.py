@@ -25,7 +25,8 @@ def test_pseudo_clips_put_the_accompaniment_left_and_the_vocals_right_and_stop_a
     for name in ("a", "b", "c"):
         songs[name] = rng.standard_normal(SAMPLE_RATE).astype(np.float32), rng.standard_normal(SAMPLE_RATE)
         write_stems(stems, name, *songs[name])
-    listing = adapt.pseudo_clips(list(songs), stems, tmp_path / "all")
+    listing, seconds = adapt.pseudo_clips(list(songs), stems, tmp_path / "all")
+    assert seconds == 3.0
     assert [f.name for f in read_list(listing)] == ["a.wav", "b.wav", "c.wav"]
     for name, (accompaniment, vocals) in songs.items():
         stereo, rate = sf.read(tmp_path / "all" / f"{name}.wav", dtype="float32")
@@ -33,8 +34,9 @@ def test_pseudo_clips_put_the_accompaniment_left_and_the_vocals_right_and_stop_a
         assert np.array_equal(stereo[:, 0], accompaniment) and np.allclose(stereo[:, 1], vocals, atol=1e-7)
     assert read_json(tmp_path / "all" / "split.json")["mixing"] == "0db"
     # 1.5 s of 3: two songs, the second cut to half a second
-    capped = read_list(adapt.pseudo_clips(list(songs), stems, tmp_path / "capped", max_seconds=1.5))
-    assert len(capped) == 2
+    capped, seconds = adapt.pseudo_clips(list(songs), stems, tmp_path / "capped", max_seconds=1.5)
+    capped = read_list(capped)
+    assert len(capped) == 2 and seconds == 1.5
     assert [sf.info(str(f)).frames for f in capped] == [SAMPLE_RATE, SAMPLE_RATE // 2]
     write_stems(stems, "d", np.zeros(800), np.zeros(700))
     with pytest.raises(SvsError, match="d: the stems"):
